@@ -1,0 +1,82 @@
+/**
+ * The CLI entry: the only code that knows argv, exit codes and how errors look to people. One
+ * top-level catch turns a PinHashesError into "error: ..." + "hint: ..." and its exit code;
+ * anything else is our bug: exit 2 with a short line, the stack only with --verbose.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { VERSION } from '../api/version.js';
+import { PinHashesError } from '../errors.js';
+import { removeAllTemps } from '../cleanup.js';
+import { lockCommand } from './commands/lock.js';
+
+class UsageError extends PinHashesError {
+  constructor(message: string) {
+    super('USAGE', message, { exitCode: 2, hint: 'See pin-hashes --help.' });
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  installSignalHandlers();
+  const parser = yargs(argv)
+    .scriptName('pin-hashes')
+    .usage('$0 <command> [options]\n\nLock Python dependencies with sha256 digests pin-hashes computed itself.')
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, global: true, describe: 'Print nothing but errors' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, global: true, describe: 'Print every request and decision' })
+    .version(VERSION)
+    .alias('help', 'h')
+    .strict()
+    .demandCommand(1, 'Name a command: lock')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilogue('Exit codes: 0 done, 1 you must act (digest mismatch, no solution), 2 the tool could not do its job.')
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message);
+    });
+  lockCommand(parser);
+  try {
+    await parser.parseAsync();
+    return 0;
+  } catch (error) {
+    return report(error, verbose);
+  }
+}
+
+function report(error: unknown, verbose: boolean): number {
+  if (error instanceof PinHashesError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`error: internal error: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('hint: this is a bug in pin-hashes; run again with --verbose and report the output.\n');
+  return 2;
+}
+
+/** Ctrl-C or SIGTERM: remove our temp files (the previous output is untouched by design) and exit. */
+function installSignalHandlers(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeAllTemps();
+      process.stderr.write(`\ninterrupted (${signal}); the output file was left as it was\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+export function run(): void {
+  main(hideBin(process.argv)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: internal error: ${String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * One streaming pass gives digest, size and verification (uv's HashReader): bytes are hashed as
+ * they arrive, counted, optionally written to a temp file for metadata extraction, and never held
+ * whole in memory. The verdict compares what we computed with every claim the index made.
+ */
+import { createHash, getHashes, type Hash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { PinHashesError } from '../errors.js';
+import { HttpError } from '../http/errors.js';
+import { redactUrl } from '../http/redact.js';
+import type { IndexedFile } from '../package-index/types.js';
+
+export interface ComputedDigests {
+  sha256: string;
+  size: number;
+  /** Digests of the other algorithms the index claimed, computed in the same pass. */
+  others: Readonly<Record<string, string>>;
+}
+
+/** What supports a digest in the lock. A list, so attestations and second sources fit later. */
+export type Evidence =
+  | { kind: 'computed'; algorithm: 'sha256' }
+  | { kind: 'index-claim'; source: string; algorithm: string }
+  | { kind: 'size-claim'; source: string };
+
+const SUPPORTED = new Set(getHashes());
+
+/** Hash a body stream; `limit` stops early when a server sends more than it claimed. */
+export async function hashStream(
+  body: Readable,
+  options: { algorithms: readonly string[]; url: string; limit?: number | undefined; expectedLength?: number | undefined; saveTo?: string | undefined },
+): Promise<ComputedDigests> {
+  const sha256 = createHash('sha256');
+  const others = new Map<string, Hash>();
+  for (const alg of options.algorithms) {
+    if (alg !== 'sha256' && SUPPORTED.has(alg)) others.set(alg, createHash(alg));
+  }
+  let out: WriteStream | undefined;
+  if (options.saveTo) out = createWriteStream(options.saveTo);
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const buf: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buf.length;
+      if (options.limit !== undefined && size > options.limit) {
+        body.destroy();
+        throw new PinHashesError(
+          'SIZE_MISMATCH',
+          `${redactUrl(options.url)} sent more than the ${options.limit} bytes the index declared`,
+          { exitCode: 1, hint: 'The index serves a file larger than its claim: do not trust this index until it is explained.' },
+        );
+      }
+      sha256.update(buf);
+      for (const hash of others.values()) hash.update(buf);
+      if (out && !out.write(buf)) await once(out, 'drain');
+    }
+  } catch (error) {
+    out?.destroy();
+    if (error instanceof PinHashesError) throw error;
+    throw new HttpError(options.url, `${redactUrl(options.url)}: the download broke off after ${size} bytes`, {
+      retryable: true,
+      code: 'TRUNCATED',
+      cause: error,
+    });
+  }
+  if (out) {
+    out.end();
+    await once(out, 'finish');
+  }
+  if (options.expectedLength !== undefined && size !== options.expectedLength) {
+    throw new HttpError(
+      options.url,
+      `${redactUrl(options.url)}: received ${size} bytes but the server announced ${options.expectedLength}`,
+      { retryable: true, code: 'TRUNCATED' },
+    );
+  }
+  const otherDigests: Record<string, string> = {};
+  for (const [alg, hash] of others) otherDigests[alg] = hash.digest('hex');
+  return { sha256: sha256.digest('hex'), size, others: otherDigests };
+}
+
+export class DigestMismatchError extends PinHashesError {
+  readonly filename: string;
+  constructor(file: IndexedFile, what: string, claimed: string, computed: string) {
+    super(
+      'DIGEST_MISMATCH',
+      `${file.filename}: the index ${file.source} claims ${what} ${claimed}, but the downloaded bytes have ${computed}\n` +
+        `  url: ${redactUrl(file.url)}`,
+      {
+        exitCode: 1,
+        hint: 'The index and its files disagree. Nothing was written. Find out why before trusting this index (a tampered file, a broken mirror, or a re-upload).',
+      },
+    );
+    this.filename = file.filename;
+  }
+}
+
+/** Checks every claim; returns the evidence that agreed. Throws DigestMismatchError on the first disagreement. */
+export function verifyClaims(file: IndexedFile, digests: ComputedDigests): Evidence[] {
+  const evidence: Evidence[] = [{ kind: 'computed', algorithm: 'sha256' }];
+  if (file.size !== undefined) {
+    if (file.size !== digests.size) {
+      throw new DigestMismatchError(file, 'size', `${file.size} bytes`, `${digests.size} bytes`);
+    }
+    evidence.push({ kind: 'size-claim', source: file.source });
+  }
+  for (const [alg, claimed] of Object.entries(file.hashes)) {
+    const computed = alg === 'sha256' ? digests.sha256 : digests.others[alg];
+    if (computed === undefined) continue; // an algorithm node cannot compute: no evidence either way
+    if (!/^[0-9a-f]+$/.test(claimed) || claimed !== computed) {
+      throw new DigestMismatchError(file, alg, claimed, computed);
+    }
+    evidence.push({ kind: 'index-claim', source: file.source, algorithm: alg });
+  }
+  return evidence;
+}

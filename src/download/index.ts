@@ -1,0 +1,4 @@
+export { ArtifactStore } from './store.js';
+export type { VerifiedFile, ArtifactStoreEvents } from './store.js';
+export { DigestMismatchError, hashStream, verifyClaims } from './hashing.js';
+export type { ComputedDigests, Evidence } from './hashing.js';

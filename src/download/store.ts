@@ -1,0 +1,133 @@
+/**
+ * The download+hash+verify unit and its per-run memo. Each URL is fetched at most once per run:
+ * concurrent callers share the in-flight promise, and a file downloaded whole for its metadata
+ * (no range support) is hashed in that same pass. The unit is the one retry owner for artifacts.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { trackTemp, untrackTemp } from '../cleanup.js';
+import { PinHashesError } from '../errors.js';
+import type { HttpClient } from '../http/client.js';
+import { HttpError, statusError } from '../http/errors.js';
+import { redactUrl } from '../http/redact.js';
+import { withRetries, type RetryPolicy } from '../http/retry.js';
+import type { IndexedFile } from '../package-index/types.js';
+import { hashStream, verifyClaims, type Evidence } from './hashing.js';
+
+export interface VerifiedFile {
+  file: IndexedFile;
+  sha256: string;
+  size: number;
+  evidence: Evidence[];
+}
+
+export interface ArtifactStoreEvents {
+  onDownloadStart?: (file: IndexedFile) => void;
+  onDownloadDone?: (file: IndexedFile, bytes: number) => void;
+  onRetry?: (url: string, error: unknown, attempt: number) => void;
+}
+
+export class ArtifactStore {
+  readonly #http: HttpClient;
+  readonly #retry: RetryPolicy;
+  readonly #limit: LimitFunction;
+  readonly #events: ArtifactStoreEvents;
+  readonly #verified = new Map<string, Promise<VerifiedFile>>();
+  readonly #copies = new Map<string, Promise<{ path: string; verified: VerifiedFile }>>();
+  #tempDir: Promise<string> | undefined;
+
+  constructor(http: HttpClient, options: { concurrency: number; retry: RetryPolicy; events?: ArtifactStoreEvents }) {
+    this.#http = http;
+    this.#retry = options.retry;
+    this.#limit = pLimit(options.concurrency);
+    this.#events = options.events ?? {};
+  }
+
+  /** Downloads, hashes and verifies one file (once per run). */
+  verify(file: IndexedFile): Promise<VerifiedFile> {
+    const copy = this.#copies.get(file.url);
+    if (copy) return copy.then((c) => c.verified);
+    let pending = this.#verified.get(file.url);
+    if (!pending) {
+      pending = this.#limit(() => this.#download(file, undefined));
+      this.#verified.set(file.url, pending);
+    }
+    return pending;
+  }
+
+  /** A verified local copy of the whole file, for reading metadata out of it. */
+  localCopy(file: IndexedFile): Promise<{ path: string; verified: VerifiedFile }> {
+    let pending = this.#copies.get(file.url);
+    if (!pending) {
+      pending = this.#limit(async () => {
+        const dir = await this.#temp();
+        const path = join(dir, `${this.#copies.size}-${file.filename}`);
+        const verified = await this.#download(file, path);
+        return { path, verified };
+      });
+      this.#copies.set(file.url, pending);
+      this.#verified.set(file.url, pending.then((c) => c.verified));
+    }
+    return pending;
+  }
+
+  /** Removes temp copies. */
+  async close(): Promise<void> {
+    if (!this.#tempDir) return;
+    const dir = await this.#tempDir;
+    await rm(dir, { recursive: true, force: true });
+    untrackTemp(dir);
+  }
+
+  #temp(): Promise<string> {
+    this.#tempDir ??= mkdtemp(join(tmpdir(), 'pin-hashes-')).then((dir) => {
+      trackTemp(dir);
+      return dir;
+    });
+    return this.#tempDir;
+  }
+
+  async #download(file: IndexedFile, saveTo: string | undefined): Promise<VerifiedFile> {
+    this.#events.onDownloadStart?.(file);
+    const result = await withRetries(
+      async () => {
+        const response = await this.#http.openStream(file.url);
+        if (response.status === 404 || response.status === 410) {
+          response.body.resume();
+          throw new PinHashesError(
+            'FILE_GONE',
+            `${file.filename}: listed by ${file.source} but the download answered ${response.status} (${redactUrl(file.url)})`,
+            { exitCode: 2, hint: 'The index lists a file it does not serve; try again later or report it to the index.' },
+          );
+        }
+        if (response.status < 200 || response.status > 299) {
+          response.body.resume();
+          throw statusError(file.url, response.status);
+        }
+        const lengthHeader = response.headers['content-length'];
+        const encoding = response.headers['content-encoding'];
+        const announced =
+          typeof lengthHeader === 'string' && /^\d+$/.test(lengthHeader) && (encoding === undefined || encoding === 'identity')
+            ? Number(lengthHeader)
+            : undefined;
+        const digests = await hashStream(response.body, {
+          algorithms: Object.keys(file.hashes),
+          url: file.url,
+          limit: file.size,
+          expectedLength: announced,
+          saveTo,
+        }).catch((error: unknown) => {
+          throw error instanceof HttpError || error instanceof PinHashesError ? error : this.#http.wrapError(file.url, error);
+        });
+        return digests;
+      },
+      this.#retry,
+      (error, attempt) => this.#events.onRetry?.(file.url, error, attempt),
+    );
+    const evidence = verifyClaims(file, result);
+    this.#events.onDownloadDone?.(file, result.size);
+    return { file, sha256: result.sha256, size: result.size, evidence };
+  }
+}

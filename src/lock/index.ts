@@ -1,0 +1,4 @@
+export { renderRequirementsTxt } from './requirements-txt.js';
+export type { Lock, LockedFile, LockedPackage, LockHeader } from './model.js';
+export { writeIfChanged } from './write.js';
+export type { WriteOutcome } from './write.js';

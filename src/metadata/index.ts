@@ -1,0 +1,6 @@
+export { readMetadata, fileVersionOf, MetadataError, MAX_METADATA_BYTES } from './ladder.js';
+export type { DistributionMetadata, MetadataDeps, MetadataOrigin } from './ladder.js';
+export { readZipEntries, readZipMember, ZipError } from './zip.js';
+export type { RandomAccess, ZipEntry } from './zip.js';
+export { readTarMembers } from './tar.js';
+export { fileSource, httpRangeSource } from './sources.js';

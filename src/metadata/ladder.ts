@@ -1,0 +1,339 @@
+/**
+ * The metadata ladder, cheapest rung first (DESIGN.md "Resolution policy"):
+ *   1. the PEP 658/714 `.metadata` file, its own digest checked when the index gives one;
+ *   2. a wheel's `*.dist-info/METADATA`, by HTTP range reads when the server honours them, else
+ *      from a whole download that the artifact store then reuses for hashing;
+ *   3. an sdist's PKG-INFO when it is Metadata 2.2+ and Requires-Dist is not Dynamic, or the
+ *      static `[project]` table of its pyproject.toml.
+ * Anything else needs a build backend, which we never run: an error names the package.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createGunzip } from 'node:zlib';
+import { parse as parseToml } from 'smol-toml';
+import { PinHashesError } from '../errors.js';
+import type { HttpClient } from '../http/client.js';
+import { statusError } from '../http/errors.js';
+import { redactUrl } from '../http/redact.js';
+import { withRetries, type RetryPolicy } from '../http/retry.js';
+import type { ArtifactStore } from '../download/store.js';
+import type { IndexedFile } from '../package-index/types.js';
+import { parseCoreMetadata, type CoreMetadata } from '../pep/metadata.js';
+import { normalizeName, normalizeExtra, type PackageName } from '../pep/names.js';
+import { Version } from '../pep/version.js';
+import { parseSdistFilenameFor, parseWheelFilename } from '../pep/filenames.js';
+import { formatRequirement, parseRequirement } from '../pep/requirement.js';
+import { fileSource, httpRangeSource } from './sources.js';
+import { readTarMembers } from './tar.js';
+import { readZipEntries, readZipMember, type RandomAccess } from './zip.js';
+
+export type MetadataOrigin = 'metadata-file' | 'wheel' | 'sdist-pkg-info' | 'sdist-pyproject';
+
+export interface DistributionMetadata {
+  name: string;
+  version: string;
+  requiresDist: string[];
+  requiresPython: string | null;
+  providesExtra: string[];
+  origin: MetadataOrigin;
+}
+
+export interface MetadataDeps {
+  http: HttpClient;
+  store: ArtifactStore;
+  retry: RetryPolicy;
+}
+
+/** Largest METADATA / PKG-INFO / pyproject.toml we read. Real ones are kilobytes. */
+export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
+
+export class MetadataError extends PinHashesError {
+  constructor(file: IndexedFile, problem: string, hint?: string, exitCode: 1 | 2 = 2) {
+    super('BAD_METADATA', `${file.filename} (from ${file.source}): ${problem}`, { exitCode, hint });
+  }
+}
+
+export async function readMetadata(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
+  let metadata: DistributionMetadata;
+  if (file.coreMetadata) {
+    const fromFile = await fetchMetadataFile(file, deps);
+    metadata = fromFile ?? (await readFromArtifact(file, deps));
+  } else {
+    metadata = await readFromArtifact(file, deps);
+  }
+  checkIdentity(file, metadata);
+  return metadata;
+}
+
+async function readFromArtifact(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
+  return file.kind === 'wheel' ? readWheelMetadata(file, deps) : readSdistMetadata(file, deps);
+}
+
+/** Rung 1. Undefined when the index advertised the file but does not serve it (we fall through). */
+async function fetchMetadataFile(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata | undefined> {
+  const url = file.url + '.metadata';
+  const body = await withRetries(async () => {
+    const response = await deps.http.openStream(url);
+    if (response.status === 404) {
+      response.body.resume();
+      return undefined;
+    }
+    if (response.status < 200 || response.status > 299) {
+      response.body.resume();
+      throw statusError(url, response.status);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buf.length;
+      if (size > MAX_METADATA_BYTES) {
+        response.body.destroy();
+        throw new MetadataError(file, `the .metadata file is larger than ${MAX_METADATA_BYTES} bytes`);
+      }
+      chunks.push(buf);
+    }
+    return Buffer.concat(chunks);
+  }, deps.retry);
+  if (body === undefined) return undefined;
+  if (typeof file.coreMetadata === 'object') {
+    for (const [alg, claimed] of Object.entries(file.coreMetadata)) {
+      let computed: string;
+      try {
+        computed = createHash(alg).update(body).digest('hex');
+      } catch {
+        continue;
+      }
+      if (computed !== claimed.toLowerCase()) {
+        throw new MetadataError(
+          file,
+          `the index claims its .metadata file has ${alg} ${claimed}, but the downloaded bytes have ${computed} (${redactUrl(url)})`,
+          'The index disagrees with itself; nothing was written.',
+          1,
+        );
+      }
+    }
+  }
+  return fromCoreMetadata(file, decodeText(file, body), 'metadata-file');
+}
+
+async function readWheelMetadata(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
+  if (file.url.startsWith('file:')) {
+    const source = await fileSource(fileURLToPath(file.url));
+    try {
+      return await wheelMetadataFrom(source, file);
+    } finally {
+      await source.close();
+    }
+  }
+  const remote = await withRetries(() => httpRangeSource(deps.http, file.url), deps.retry).catch((error: unknown) => {
+    throw deps.http.wrapError(file.url, error);
+  });
+  if (remote) return wheelMetadataFrom(remote, file);
+  const { path } = await deps.store.localCopy(file);
+  const source = await fileSource(path);
+  try {
+    return await wheelMetadataFrom(source, file);
+  } finally {
+    await source.close();
+  }
+}
+
+async function wheelMetadataFrom(source: RandomAccess, file: IndexedFile): Promise<DistributionMetadata> {
+  const entries = await readZipEntries(source, file.filename);
+  // pip's rule: exactly one top-level *.dist-info directory, named for this project.
+  const distInfos = new Set<string>();
+  for (const entry of entries) {
+    const top = entry.name.split('/')[0] ?? '';
+    if (entry.name.includes('/') && top.endsWith('.dist-info')) distInfos.add(top);
+  }
+  if (distInfos.size !== 1) {
+    throw new MetadataError(
+      file,
+      distInfos.size === 0 ? 'the wheel has no .dist-info directory' : `the wheel has ${distInfos.size} .dist-info directories`,
+      'This is not a valid wheel; report it to the package maintainers.',
+    );
+  }
+  const [dir] = distInfos;
+  if (!normalizeName(dir ?? '').startsWith(normalizeName(file.project))) {
+    throw new MetadataError(file, `the wheel's ${dir} does not belong to ${file.project}`);
+  }
+  const entry = entries.find((e) => e.name === `${dir}/METADATA`);
+  if (!entry) throw new MetadataError(file, `the wheel has no ${dir}/METADATA`, 'This is not a valid wheel.');
+  const bytes = await readZipMember(source, entry, file.filename, MAX_METADATA_BYTES);
+  return fromCoreMetadata(file, decodeText(file, bytes), 'wheel');
+}
+
+async function readSdistMetadata(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
+  const path = file.url.startsWith('file:') ? fileURLToPath(file.url) : (await deps.store.localCopy(file)).path;
+  const lower = file.filename.toLowerCase();
+  let members: Map<string, Buffer>;
+  if (lower.endsWith('.zip')) {
+    members = await zipSdistMembers(path, file);
+  } else if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz')) {
+    members = await readTarMembers(
+      createReadStream(path).pipe(createGunzip()),
+      (name) => isTopLevel(name, 'PKG-INFO') || isTopLevel(name, 'pyproject.toml'),
+      (found) => found.size >= 2,
+      file.filename,
+      MAX_METADATA_BYTES,
+    );
+  } else if (lower.endsWith('.tar')) {
+    members = await readTarMembers(
+      createReadStream(path),
+      (name) => isTopLevel(name, 'PKG-INFO') || isTopLevel(name, 'pyproject.toml'),
+      (found) => found.size >= 2,
+      file.filename,
+      MAX_METADATA_BYTES,
+    );
+  } else {
+    throw new MetadataError(
+      file,
+      'pin-hashes cannot read metadata from this archive format',
+      'Use a wheel for this package (--only-binary NAME) or ask the maintainers for a .tar.gz sdist.',
+    );
+  }
+  const pkgInfo = findMember(members, 'PKG-INFO');
+  let pkgInfoMetadata: CoreMetadata | undefined;
+  if (pkgInfo) {
+    pkgInfoMetadata = parseCoreMetadata(decodeText(file, pkgInfo));
+    const dynamic = new Set(pkgInfoMetadata.dynamic.map((f) => f.toLowerCase()));
+    const version = Number.parseFloat(pkgInfoMetadata.metadataVersion);
+    if (version >= 2.2 && !dynamic.has('requires-dist') && !dynamic.has('requires-python') && !dynamic.has('provides-extra')) {
+      return toDistribution(pkgInfoMetadata, 'sdist-pkg-info');
+    }
+  }
+  const pyproject = findMember(members, 'pyproject.toml');
+  if (pyproject) {
+    const fromPyproject = staticPyproject(file, decodeText(file, pyproject));
+    if (fromPyproject) return fromPyproject;
+  }
+  throw new MetadataError(
+    file,
+    'its dependencies can only be known by running its build backend, which pin-hashes never does ' +
+      '(no Metadata 2.2+ PKG-INFO with static Requires-Dist, no static [project] dependencies)',
+    `Use a wheel: pass --only-binary ${file.project}, or publish a wheel for this version.`,
+  );
+}
+
+async function zipSdistMembers(path: string, file: IndexedFile): Promise<Map<string, Buffer>> {
+  const source = await fileSource(path);
+  try {
+    const entries = await readZipEntries(source, file.filename);
+    const out = new Map<string, Buffer>();
+    for (const entry of entries) {
+      if (isTopLevel(entry.name, 'PKG-INFO') || isTopLevel(entry.name, 'pyproject.toml')) {
+        out.set(entry.name, await readZipMember(source, entry, file.filename, MAX_METADATA_BYTES));
+      }
+    }
+    return out;
+  } finally {
+    await source.close();
+  }
+}
+
+function isTopLevel(name: string, member: string): boolean {
+  const parts = name.replace(/^\.\//, '').split('/');
+  return parts.length === 2 && parts[1] === member;
+}
+
+function findMember(members: ReadonlyMap<string, Buffer>, member: string): Buffer | undefined {
+  for (const [name, data] of members) if (isTopLevel(name, member)) return data;
+  return undefined;
+}
+
+function staticPyproject(file: IndexedFile, text: string): DistributionMetadata | undefined {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new MetadataError(file, `its pyproject.toml is not valid TOML (${error instanceof Error ? error.message.split('\n')[0] : ''})`);
+  }
+  const project = doc['project'];
+  if (!isRecord(project)) return undefined;
+  const dynamic = Array.isArray(project['dynamic']) ? project['dynamic'].map(String) : [];
+  if (dynamic.some((d) => ['dependencies', 'optional-dependencies', 'requires-python'].includes(d))) return undefined;
+  const name = typeof project['name'] === 'string' ? project['name'] : undefined;
+  const version = typeof project['version'] === 'string' ? project['version'] : undefined;
+  if (!name || !version) return undefined;
+  const requiresDist: string[] = stringList(project['dependencies']);
+  const providesExtra: string[] = [];
+  const optional = project['optional-dependencies'];
+  if (isRecord(optional)) {
+    for (const [extraName, deps] of Object.entries(optional)) {
+      const extra = normalizeExtra(extraName);
+      providesExtra.push(extra);
+      for (const dep of stringList(deps)) {
+        const req = parseRequirement(dep);
+        const base = formatRequirement({ ...req, marker: null });
+        const marker = req.marker ? `(${req.marker.toString()}) and extra == "${extra}"` : `extra == "${extra}"`;
+        requiresDist.push(`${base} ; ${marker}`);
+      }
+    }
+  }
+  const requiresPython = typeof project['requires-python'] === 'string' ? project['requires-python'] : null;
+  return { name, version, requiresDist, requiresPython, providesExtra, origin: 'sdist-pyproject' };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function decodeText(file: IndexedFile, bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new MetadataError(file, 'its metadata is not valid UTF-8', 'Core metadata must be UTF-8; report it to the maintainers.');
+  }
+}
+
+function fromCoreMetadata(file: IndexedFile, text: string, origin: MetadataOrigin): DistributionMetadata {
+  let parsed: CoreMetadata;
+  try {
+    parsed = parseCoreMetadata(text);
+  } catch (error) {
+    throw new MetadataError(file, `unreadable metadata (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return toDistribution(parsed, origin);
+}
+
+function toDistribution(parsed: CoreMetadata, origin: MetadataOrigin): DistributionMetadata {
+  return {
+    name: parsed.name,
+    version: parsed.version,
+    requiresDist: parsed.requiresDist,
+    requiresPython: parsed.requiresPython,
+    providesExtra: parsed.providesExtra.map(normalizeExtra),
+    origin,
+  };
+}
+
+/** The metadata must describe the file it came from (a renamed or swapped file is caught here). */
+function checkIdentity(file: IndexedFile, metadata: DistributionMetadata): void {
+  const name: PackageName = normalizeName(metadata.name);
+  if (name !== file.project) {
+    throw new MetadataError(file, `its metadata names the project "${metadata.name}", not ${file.project}`, undefined, 1);
+  }
+  const fileVersion = fileVersionOf(file);
+  const metaVersion = Version.tryParse(metadata.version);
+  if (fileVersion && metaVersion && !fileVersion.equals(metaVersion)) {
+    throw new MetadataError(file, `its metadata says version ${metadata.version}, the filename says ${fileVersion.toString()}`, undefined, 1);
+  }
+}
+
+export function fileVersionOf(file: IndexedFile): Version | null {
+  if (file.kind === 'wheel') {
+    try {
+      return parseWheelFilename(file.filename).version;
+    } catch {
+      return null;
+    }
+  }
+  const parsed = parseSdistFilenameFor(file.filename, file.project);
+  return parsed ? Version.tryParse(parsed.version) : null;
+}

@@ -1,0 +1,164 @@
+/**
+ * "Which files exist for project X": asks every configured index and find-links location and
+ * returns one ProjectPage. Indexes are tried in priority order and the first that has the project
+ * wins (uv's default, which closes the dependency-confusion hole of pip's merge); the others are
+ * reported as shadowing. `mergeIndexes` opts into pip's behaviour (all indexes' files merged).
+ * Find-links locations are always merged, as in pip and uv.
+ */
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import type { PackageName } from '../pep/names.js';
+import { HttpClient, expectOk } from '../http/client.js';
+import { statusError } from '../http/errors.js';
+import { redactUrl } from '../http/redact.js';
+import { withRetries, type RetryPolicy } from '../http/retry.js';
+import { linkToFile, type RawLink } from './links.js';
+import { PageError, SIMPLE_ACCEPT, pageFormat, parseHtmlPage, parseProjectPage } from './pages.js';
+import type { IndexedFile, ProjectPage } from './types.js';
+
+export interface IndexSources {
+  /** Simple API base URLs in priority order (credentials allowed; they are registered and stripped). */
+  indexes: readonly string[];
+  /** Local folders (absolute paths) or URLs of HTML pages of links. */
+  findLinks: readonly string[];
+  /** pip's merge of all indexes instead of first-index-wins. */
+  mergeIndexes?: boolean;
+}
+
+export interface IndexClientEvents {
+  /** A page was fetched (for --verbose). */
+  onPage?: (url: string, status: number) => void;
+  onRetry?: (url: string, error: unknown, attempt: number) => void;
+}
+
+type SourceResult = { kind: 'found'; files: IndexedFile[]; source: string } | { kind: 'not-found'; source: string };
+
+export class IndexClient {
+  readonly #http: HttpClient;
+  readonly #indexes: string[];
+  readonly #findLinks: readonly string[];
+  readonly #merge: boolean;
+  readonly #retry: RetryPolicy;
+  readonly #events: IndexClientEvents;
+  readonly #pages = new Map<PackageName, Promise<ProjectPage>>();
+  /** Find-links folders and pages are listed once per run, not once per project. */
+  readonly #findLinksListings = new Map<string, Promise<RawLink[]>>();
+
+  constructor(http: HttpClient, sources: IndexSources, retry: RetryPolicy, events: IndexClientEvents = {}) {
+    this.#http = http;
+    this.#indexes = sources.indexes.map((url) => withSlash(http.registerUrl(url)));
+    this.#findLinks = sources.findLinks.map((location) => (isUrl(location) ? http.registerUrl(location) : location));
+    this.#merge = sources.mergeIndexes ?? false;
+    this.#retry = retry;
+    this.#events = events;
+  }
+
+  /** Index base URLs without credentials, for the lock header. */
+  get indexUrls(): readonly string[] {
+    return this.#indexes;
+  }
+
+  /** Files of one project; asked once per run whatever the number of callers. */
+  getProject(name: PackageName): Promise<ProjectPage> {
+    let page = this.#pages.get(name);
+    if (!page) {
+      page = this.#load(name);
+      this.#pages.set(name, page);
+    }
+    return page;
+  }
+
+  async #load(name: PackageName): Promise<ProjectPage> {
+    const [indexResults, linkResults] = await Promise.all([
+      Promise.all(this.#indexes.map((base) => this.#fromIndex(base, name))),
+      Promise.all(this.#findLinks.map((location) => this.#fromFindLinks(location, name))),
+    ]);
+    const found = indexResults.filter((r): r is Extract<SourceResult, { kind: 'found' }> => r.kind === 'found');
+    const chosen = this.#merge ? found : found.slice(0, 1);
+    const shadowed = this.#merge ? [] : found.slice(1).map((r) => r.source);
+    const fromLinks = linkResults.filter((r): r is Extract<SourceResult, { kind: 'found' }> => r.kind === 'found');
+    const used = [...chosen, ...fromLinks];
+    if (used.length === 0) {
+      return { kind: 'not-found', searched: [...indexResults, ...linkResults].map((r) => r.source) };
+    }
+    return { kind: 'found', files: used.flatMap((r) => r.files), sources: used.map((r) => r.source), shadowed };
+  }
+
+  async #fromIndex(base: string, name: PackageName): Promise<SourceResult> {
+    const pageUrl = base + encodeURIComponent(name) + '/';
+    const source = redactUrl(base);
+    return withRetries(
+      async () => {
+        const response = await this.#http.getText(pageUrl, SIMPLE_ACCEPT);
+        this.#events.onPage?.(pageUrl, response.status);
+        if (response.status === 404 || response.status === 410) return { kind: 'not-found', source };
+        expectOk(pageUrl, response);
+        const format = pageFormat(response.contentType);
+        if (!format) {
+          throw new PageError(
+            response.url,
+            `is neither HTML nor PEP 691 JSON (Content-Type: ${response.contentType || 'none'})`,
+          );
+        }
+        const links = parseProjectPage(response.body, format, response.url);
+        return { kind: 'found', files: toFiles(links, name, source), source };
+      },
+      this.#retry,
+      (error, attempt) => this.#events.onRetry?.(pageUrl, error, attempt),
+    );
+  }
+
+  async #fromFindLinks(location: string, name: PackageName): Promise<SourceResult> {
+    const source = isUrl(location) ? redactUrl(location) : location;
+    let listing = this.#findLinksListings.get(location);
+    if (!listing) {
+      listing = isUrl(location) && !location.startsWith('file:') ? this.#listLinkPage(location) : listFolder(location);
+      this.#findLinksListings.set(location, listing);
+    }
+    const files = toFiles(await listing, name, source);
+    return files.length > 0 ? { kind: 'found', files, source } : { kind: 'not-found', source };
+  }
+
+  async #listLinkPage(url: string): Promise<RawLink[]> {
+    return withRetries(
+      async () => {
+        const response = await this.#http.getText(url, 'text/html');
+        this.#events.onPage?.(url, response.status);
+        if (response.status === 404) return [];
+        if (response.status < 200 || response.status > 299) throw statusError(url, response.status);
+        return parseHtmlPage(response.body, response.url);
+      },
+      this.#retry,
+      (error, attempt) => this.#events.onRetry?.(url, error, attempt),
+    );
+  }
+}
+
+function toFiles(links: RawLink[], name: PackageName, source: string): IndexedFile[] {
+  const files: IndexedFile[] = [];
+  for (const link of links) {
+    const file = linkToFile(link, name, source);
+    if (file) files.push(file);
+  }
+  return files;
+}
+
+async function listFolder(location: string): Promise<RawLink[]> {
+  const dir = location.startsWith('file:') ? fileURLToPath(location) : location;
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    throw new PageError(pathToFileURL(dir).toString(), 'cannot be read as a find-links folder', 'Check the --find-links path.');
+  }
+  return entries.sort().map((entry) => ({ url: pathToFileURL(join(dir, entry)).toString() }));
+}
+
+function isUrl(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : url + '/';
+}

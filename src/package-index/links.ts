@@ -1,0 +1,70 @@
+/**
+ * Turning one link of a page (HTML anchor, JSON file entry, folder entry) into an IndexedFile:
+ * the filename decides kind and project, the fragment or `hashes` carry the digest claims.
+ */
+import type { PackageName } from '../pep/names.js';
+import { distKind, parseSdistFilenameFor, parseWheelFilename } from '../pep/filenames.js';
+import type { IndexedFile } from './types.js';
+
+export interface RawLink {
+  url: string;
+  filename?: string | undefined;
+  hashes?: Readonly<Record<string, string>> | undefined;
+  size?: number | undefined;
+  requiresPython?: string | undefined;
+  yanked?: false | { reason: string } | undefined;
+  coreMetadata?: boolean | Readonly<Record<string, string>> | undefined;
+}
+
+const HASH_FRAGMENT = /[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)/;
+
+/** The file for `project`, or undefined when the link is not a wheel/sdist of that project. */
+export function linkToFile(link: RawLink, project: PackageName, source: string): IndexedFile | undefined {
+  const url = new URL(link.url);
+  const fragmentHashes: Record<string, string> = {};
+  const fragment = HASH_FRAGMENT.exec(url.hash);
+  if (fragment?.[1] && fragment[2]) fragmentHashes[fragment[1]] = fragment[2].toLowerCase();
+  url.hash = '';
+  const filename = link.filename ?? lastSegment(url);
+  if (filename === undefined || !isPlainFilename(filename)) return undefined;
+  const kind = distKind(filename);
+  if (kind === 'other') return undefined;
+  if (kind === 'wheel') {
+    try {
+      if (parseWheelFilename(filename).name !== project) return undefined;
+    } catch {
+      return undefined;
+    }
+  } else if (parseSdistFilenameFor(filename, project) === null) {
+    return undefined;
+  }
+  const hashes: Record<string, string> = {};
+  for (const [alg, hex] of Object.entries(link.hashes ?? fragmentHashes)) hashes[alg.toLowerCase()] = hex.toLowerCase();
+  return {
+    project,
+    filename,
+    url: url.toString(),
+    kind,
+    hashes,
+    size: link.size,
+    requiresPython: link.requiresPython,
+    yanked: link.yanked ?? false,
+    coreMetadata: link.coreMetadata,
+    source,
+  };
+}
+
+function lastSegment(url: URL): string | undefined {
+  const segment = url.pathname.split('/').pop();
+  if (!segment) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A filename is one path segment: no separators, no traversal, no control characters. */
+function isPlainFilename(name: string): boolean {
+  return name !== '.' && name !== '..' && !/[/\\\x00-\x1f]/.test(name);
+}

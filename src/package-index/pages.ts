@@ -1,0 +1,149 @@
+/**
+ * Reading a project page in either form of the Simple Repository API into RawLinks. The form is
+ * chosen from the response's Content-Type, never from what we asked for (PEP 691). Relative URLs
+ * resolve against the final URL after redirects, or the page's `<base href>`.
+ */
+import { z } from 'zod';
+import { PinHashesError } from '../errors.js';
+import { redactUrl } from '../http/redact.js';
+import { parseHtml, type HtmlAnchor } from './html.js';
+import type { RawLink } from './links.js';
+
+export const SIMPLE_ACCEPT =
+  'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.1, text/html;q=0.01';
+
+export type PageFormat = 'json' | 'html';
+
+/** The page format from a Content-Type header, or undefined when it is neither. */
+export function pageFormat(contentType: string): PageFormat | undefined {
+  const media = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (media === 'application/vnd.pypi.simple.v1+json' || media === 'application/vnd.pypi.simple.latest+json') return 'json';
+  if (media === 'application/vnd.pypi.simple.v1+html' || media === 'text/html' || media === 'application/vnd.pypi.simple.latest+html')
+    return 'html';
+  return undefined;
+}
+
+export class PageError extends PinHashesError {
+  constructor(url: string, problem: string, hint?: string) {
+    super('BAD_INDEX_PAGE', `The index page ${redactUrl(url)} ${problem}`, {
+      exitCode: 2,
+      hint: hint ?? 'Check that the URL points at a PEP 503/691 simple index (it usually ends in /simple/).',
+    });
+  }
+}
+
+export function parseProjectPage(body: string, format: PageFormat, pageUrl: string): RawLink[] {
+  return format === 'json' ? parseJsonPage(body, pageUrl) : parseHtmlPage(body, pageUrl);
+}
+
+function checkApiVersion(version: string | undefined, pageUrl: string): void {
+  if (version === undefined) return;
+  const major = Number(version.split('.')[0]);
+  if (!Number.isInteger(major)) throw new PageError(pageUrl, `declares an unreadable API version "${version}"`);
+  if (major > 1) throw new PageError(pageUrl, `uses API version ${version}; pin-hashes reads version 1`, 'Upgrade pin-hashes.');
+}
+
+export function parseHtmlPage(body: string, pageUrl: string): RawLink[] {
+  const page = parseHtml(body);
+  checkApiVersion(page.meta.get('pypi:repository-version'), pageUrl);
+  let base = pageUrl;
+  if (page.baseHref !== undefined) {
+    try {
+      base = new URL(page.baseHref, pageUrl).toString();
+    } catch {
+      // An unusable <base href> is ignored, as browsers do.
+    }
+  }
+  const links: RawLink[] = [];
+  for (const anchor of page.anchors) {
+    const link = anchorToLink(anchor, base);
+    if (link) links.push(link);
+  }
+  return links;
+}
+
+function anchorToLink(anchor: HtmlAnchor, base: string): RawLink | undefined {
+  const href = anchor.attributes.get('href');
+  if (!href) return undefined;
+  let url: string;
+  try {
+    url = new URL(href, base).toString();
+  } catch {
+    return undefined;
+  }
+  const yanked = anchor.attributes.has('data-yanked')
+    ? { reason: anchor.attributes.get('data-yanked') ?? '' }
+    : false;
+  const metadataAttr = anchor.attributes.has('data-core-metadata')
+    ? anchor.attributes.get('data-core-metadata')
+    : anchor.attributes.get('data-dist-info-metadata');
+  return {
+    url,
+    requiresPython: anchor.attributes.get('data-requires-python') ?? undefined,
+    yanked,
+    coreMetadata: htmlMetadataFlag(metadataAttr),
+  };
+}
+
+function htmlMetadataFlag(value: string | null | undefined): boolean | Record<string, string> {
+  if (value === undefined || value === null) return false;
+  if (value === 'true') return true;
+  const eq = value.indexOf('=');
+  if (eq <= 0) return true;
+  return { [value.slice(0, eq).toLowerCase()]: value.slice(eq + 1).toLowerCase() };
+}
+
+const MetadataFlag = z.union([z.boolean(), z.record(z.string(), z.string())]);
+
+const JsonFile = z.object({
+  filename: z.string().min(1),
+  url: z.string().min(1),
+  hashes: z.record(z.string(), z.string()),
+  'requires-python': z.string().nullish(),
+  yanked: z.union([z.boolean(), z.string()]).nullish(),
+  size: z.number().int().nonnegative().nullish(),
+  'core-metadata': MetadataFlag.nullish(),
+  'dist-info-metadata': MetadataFlag.nullish(),
+});
+
+const JsonProjectPage = z.object({
+  meta: z.object({ 'api-version': z.string() }),
+  files: z.array(JsonFile),
+});
+
+export function parseJsonPage(body: string, pageUrl: string): RawLink[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    throw new PageError(pageUrl, 'says it is JSON (PEP 691) but does not parse as JSON');
+  }
+  const parsed = JsonProjectPage.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.join('.') : '';
+    throw new PageError(pageUrl, `is not a PEP 691 project page (${where ? `${where}: ` : ''}${issue?.message ?? 'wrong shape'})`);
+  }
+  checkApiVersion(parsed.data.meta['api-version'], pageUrl);
+  const links: RawLink[] = [];
+  for (const file of parsed.data.files) {
+    let url: string;
+    try {
+      url = new URL(file.url, pageUrl).toString();
+    } catch {
+      continue;
+    }
+    const yanked = file.yanked === true ? { reason: '' } : typeof file.yanked === 'string' && file.yanked !== '' ? { reason: file.yanked } : false;
+    const metadata = file['core-metadata'] ?? file['dist-info-metadata'] ?? undefined;
+    links.push({
+      url,
+      filename: file.filename,
+      hashes: file.hashes,
+      size: file.size ?? undefined,
+      requiresPython: file['requires-python'] ?? undefined,
+      yanked,
+      coreMetadata: metadata,
+    });
+  }
+  return links;
+}

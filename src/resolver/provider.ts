@@ -1,0 +1,51 @@
+/**
+ * The resolver's only window on the world (after uv's ResolverProvider). Production code backs it
+ * with the package index, the metadata ladder and the cache; tests back it with an in-memory
+ * universe. Everything here is already filtered for the target: the resolver never sees tags,
+ * files or URLs of index pages.
+ */
+import type { PackageName } from '../pep/names.js';
+import type { Version } from '../pep/version.js';
+import type { Requirement } from '../pep/requirement.js';
+import type { SpecifierSet } from '../pep/specifiers.js';
+
+/** Why a version that exists on the index cannot be used for the target. */
+export type ExclusionReason =
+  | { kind: 'requires-python'; requiresPython: string }
+  | { kind: 'no-compatible-file' }
+  | { kind: 'only-binary-no-wheel' }
+  | { kind: 'invalid-version'; text: string };
+
+export interface CandidateVersion {
+  version: Version;
+  /** True when every usable file of this version is yanked (PEP 592). */
+  yanked: boolean;
+  yankedReason?: string | undefined;
+}
+
+export type CandidatesResult =
+  | {
+      kind: 'found';
+      /** Usable versions, any order. */
+      candidates: CandidateVersion[];
+      /** Versions present on the index but unusable for the target, with the reason. */
+      excluded: { version: string; reason: ExclusionReason }[];
+    }
+  | { kind: 'not-found' };
+
+export interface DistMetadata {
+  requiresDist: Requirement[];
+  requiresPython: SpecifierSet | null;
+  /** Extras the distribution declares, normalized (PEP 685). */
+  providesExtra: string[];
+}
+
+export interface ResolverProvider {
+  /**
+   * Versions of `name` the target could install. With `url`, the one distribution at that
+   * direct reference (`name @ url`) is the only candidate.
+   */
+  getCandidates(name: PackageName, url?: string): Promise<CandidatesResult>;
+  /** Dependencies of one chosen version (of the file pip would pick for the target). */
+  getMetadata(name: PackageName, version: Version, url?: string): Promise<DistMetadata>;
+}
