@@ -4,8 +4,8 @@
  * examples/demo/requirements.in with the real CLI, prints the lock, and (when python3 with pip is
  * present) installs it with `pip install --require-hashes` into a temp folder.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUniverse, startIndexServer } from '../test/helpers/index-server.js';
@@ -32,7 +32,7 @@ const universe = buildUniverse([
   {
     name: 'demo-cli',
     versions: {
-      '0.9': { requiresDist: ['demo-colors>=1; extra == "color"'], providesExtra: ['color'] },
+      '0.9': { requiresDist: ['demo-colors>=1,<2; extra == "color"'], providesExtra: ['color'] },
       '1.0': { requiresDist: ['demo-colors>=2; extra == "color"'], providesExtra: ['color'] },
     },
   },
@@ -45,32 +45,44 @@ const universe = buildUniverse([
   },
 ]);
 
+/** Runs a command with inherited stdio without blocking the event loop (the index is served from this process). */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', env, cwd });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
 const server = await startIndexServer({ projects: universe });
 const work = mkdtempSync(join(tmpdir(), 'pin-hashes-demo-'));
 const lockPath = join(work, 'requirements.txt');
 try {
   console.log(`Serving a demo index at ${server.url}\n`);
   const cli = join(projectRoot, 'bin', 'pin-hashes.js');
-  const input = join(projectRoot, 'examples', 'demo', 'requirements.in');
-  const lockArgs = [cli, 'lock', input, '--index-url', server.url, '-o', lockPath];
-  console.log(`$ pin-hashes lock examples/demo/requirements.in --index-url ${server.url} -o requirements.txt`);
-  const locked = spawnSync(process.execPath, lockArgs, { stdio: 'inherit' });
-  if (locked.status !== 0) process.exit(locked.status ?? 1);
-  console.log(`\n--- requirements.txt ---\n${readFileSync(lockPath, 'utf8')}------------------------\n`);
+  // Work on a copy in a temp folder, as a user would in their project folder.
+  copyFileSync(join(projectRoot, 'examples', 'demo', 'requirements.in'), join(work, 'requirements.in'));
+  console.log(`$ cd ${work}`);
+  console.log(`$ pin-hashes lock requirements.in --index-url ${server.url}`);
+  const locked = await run(process.execPath, [cli, 'lock', 'requirements.in', '--index-url', server.url], process.env, work);
+  if (locked !== 0) process.exitCode = locked;
+  if (locked === 0) console.log(`\n--- requirements.txt ---\n${readFileSync(lockPath, 'utf8')}------------------------\n`);
 
   const python = spawnSync('python3', ['-m', 'pip', '--version'], { encoding: 'utf8' });
-  if (python.status !== 0) {
+  if (locked !== 0) {
+    console.log('The lock failed; see the error above.');
+  } else if (python.status !== 0) {
     console.log('python3 with pip is not available here: skipping the install step.');
   } else {
     const target = join(work, 'site-packages');
-    console.log(`$ pip install --require-hashes --target ${target} -r requirements.txt --index-url ${server.url}`);
+    console.log(`$ pip install --require-hashes --target site-packages -r requirements.txt --index-url ${server.url}`);
     const env: NodeJS.ProcessEnv = { ...process.env, PIP_CONFIG_FILE: '/dev/null', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
     delete env['PIP_FIND_LINKS'];
     const pipArgs = ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check'];
     pipArgs.push('--require-hashes', '--target', target, '--index-url', server.url, '-r', lockPath);
-    const installed = spawnSync('python3', pipArgs, { stdio: 'inherit', env });
-    if (installed.status !== 0) process.exit(installed.status ?? 1);
-    console.log('\npip installed every pinned file in hash-checking mode.');
+    const installed = await run('python3', pipArgs, env);
+    if (installed !== 0) process.exitCode = installed;
+    else console.log('\npip installed every pinned file in hash-checking mode.');
   }
 } finally {
   await server.close();

@@ -14,7 +14,8 @@ import type { Lock, LockedPackage } from '../lock/model.js';
 import { writeIfChanged } from '../lock/write.js';
 import { IndexClient } from '../package-index/client.js';
 import type { PackageName } from '../pep/names.js';
-import { formatPlatform, makeTarget, parsePythonPlatform, type Target } from '../pep/target.js';
+import { formatPlatform, parsePythonPlatform } from '../pep/tags.js';
+import { makeTarget, type Target } from '../pep/target.js';
 import { IndexProvider } from '../provider/index-provider.js';
 import { FormatControl } from '../requirements/format-control.js';
 import { readRequirementsFiles, type RequirementsInput } from '../requirements/index.js';
@@ -202,9 +203,8 @@ function defaultOutput(inputs: readonly string[]): string {
 }
 
 function formatControlFor(input: RequirementsInput, options: LockOptions): FormatControl {
-  const formats = input.noBinary.clone();
-  // One FormatControl holds both lists (pip): merge the file's only-binary in, then the CLI's.
-  for (const name of input.onlyBinary.onlyBinary) formats.addOnlyBinary(name);
+  // The command line is read after the files, as pip reads its options (later values win).
+  const formats = input.formatControl.clone();
   for (const value of options.noBinary ?? []) formats.addNoBinary(value);
   for (const value of options.onlyBinary ?? []) formats.addOnlyBinary(value);
   return formats;

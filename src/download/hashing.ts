@@ -30,7 +30,17 @@ const SUPPORTED = new Set(getHashes());
 /** Hash a body stream; `limit` stops early when a server sends more than it claimed. */
 export async function hashStream(
   body: Readable,
-  options: { algorithms: readonly string[]; url: string; limit?: number | undefined; expectedLength?: number | undefined; saveTo?: string | undefined },
+  options: {
+    algorithms: readonly string[];
+    url: string;
+    /** Stop reading past this many bytes (see readLimitFor). */
+    limit?: number | undefined;
+    /** The size the index declared, for the message when `limit` is hit. */
+    declaredSize?: number | undefined;
+    /** Content-Length the server announced. */
+    expectedLength?: number | undefined;
+    saveTo?: string | undefined;
+  },
 ): Promise<ComputedDigests> {
   const sha256 = createHash('sha256');
   const others = new Map<string, Hash>();
@@ -48,7 +58,7 @@ export async function hashStream(
         body.destroy();
         throw new PinHashesError(
           'SIZE_MISMATCH',
-          `${redactUrl(options.url)} sent more than the ${options.limit} bytes the index declared`,
+          `${redactUrl(options.url)} kept sending past ${options.limit} bytes although the index declared ${options.declaredSize ?? 'fewer'}`,
           { exitCode: 1, hint: 'The index serves a file larger than its claim: do not trust this index until it is explained.' },
         );
       }
@@ -83,10 +93,11 @@ export async function hashStream(
 
 export class DigestMismatchError extends PinHashesError {
   readonly filename: string;
-  constructor(file: IndexedFile, what: string, claimed: string, computed: string) {
+  constructor(file: IndexedFile, what: string, claimed: string, computed: string, sizes?: { claimed: number; computed: number }) {
+    const sizeLine = sizes && sizes.claimed !== sizes.computed ? `\n  size: the index claims ${sizes.claimed} bytes, we received ${sizes.computed}` : '';
     super(
       'DIGEST_MISMATCH',
-      `${file.filename}: the index ${file.source} claims ${what} ${claimed}, but the downloaded bytes have ${computed}\n` +
+      `${file.filename}: the index ${file.source} claims ${what} ${claimed}, but the downloaded bytes have ${computed}${sizeLine}\n` +
         `  url: ${redactUrl(file.url)}`,
       {
         exitCode: 1,
@@ -97,22 +108,36 @@ export class DigestMismatchError extends PinHashesError {
   }
 }
 
-/** Checks every claim; returns the evidence that agreed. Throws DigestMismatchError on the first disagreement. */
+/**
+ * Checks every claim; returns the evidence that agreed. Digest claims are checked before the size
+ * claim so the message shows both digests whenever the index made a digest claim.
+ */
 export function verifyClaims(file: IndexedFile, digests: ComputedDigests): Evidence[] {
   const evidence: Evidence[] = [{ kind: 'computed', algorithm: 'sha256' }];
-  if (file.size !== undefined) {
-    if (file.size !== digests.size) {
-      throw new DigestMismatchError(file, 'size', `${file.size} bytes`, `${digests.size} bytes`);
-    }
-    evidence.push({ kind: 'size-claim', source: file.source });
-  }
+  const sizes = file.size === undefined ? undefined : { claimed: file.size, computed: digests.size };
   for (const [alg, claimed] of Object.entries(file.hashes)) {
     const computed = alg === 'sha256' ? digests.sha256 : digests.others[alg];
     if (computed === undefined) continue; // an algorithm node cannot compute: no evidence either way
     if (!/^[0-9a-f]+$/.test(claimed) || claimed !== computed) {
-      throw new DigestMismatchError(file, alg, claimed, computed);
+      throw new DigestMismatchError(file, alg, claimed, computed, sizes);
     }
     evidence.push({ kind: 'index-claim', source: file.source, algorithm: alg });
   }
+  if (file.size !== undefined) {
+    if (file.size !== digests.size) {
+      throw new DigestMismatchError(file, 'size', `${file.size} bytes`, `${digests.size} bytes (sha256 ${digests.sha256})`);
+    }
+    evidence.push({ kind: 'size-claim', source: file.source });
+  }
   return evidence;
+}
+
+/**
+ * How far past its claimed size we keep reading a file before giving up: far enough to compute
+ * the digest of a slightly different file for the error message, not so far that a hostile
+ * server can make us read forever.
+ */
+export function readLimitFor(claimedSize: number | undefined): number | undefined {
+  if (claimedSize === undefined) return undefined;
+  return Math.max(claimedSize * 2, claimedSize + 64 * 1024 * 1024);
 }

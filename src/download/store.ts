@@ -14,7 +14,7 @@ import { HttpError, statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import type { IndexedFile } from '../package-index/types.js';
-import { hashStream, verifyClaims, type Evidence } from './hashing.js';
+import { hashStream, readLimitFor, verifyClaims, type Evidence } from './hashing.js';
 
 export interface VerifiedFile {
   file: IndexedFile;
@@ -115,7 +115,8 @@ export class ArtifactStore {
         const digests = await hashStream(response.body, {
           algorithms: Object.keys(file.hashes),
           url: file.url,
-          limit: file.size,
+          limit: readLimitFor(file.size),
+          declaredSize: file.size,
           expectedLength: announced,
           saveTo,
         }).catch((error: unknown) => {

@@ -98,7 +98,8 @@ const MetadataFlag = z.union([z.boolean(), z.record(z.string(), z.string())]);
 const JsonFile = z.object({
   filename: z.string().min(1),
   url: z.string().min(1),
-  hashes: z.record(z.string(), z.string()),
+  // PEP 691 makes `hashes` mandatory; some servers omit it. A missing claim is no claim.
+  hashes: z.record(z.string(), z.string()).optional(),
   'requires-python': z.string().nullish(),
   yanked: z.union([z.boolean(), z.string()]).nullish(),
   size: z.number().int().nonnegative().nullish(),

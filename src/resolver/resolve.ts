@@ -1,0 +1,86 @@
+/**
+ * `resolve()`: what current pip (26.x) would install for the requirements, on the target.
+ *
+ * Design: a port of resolvelib's backtracking-with-backjumping search (`engine.ts`) driven by
+ * pip's own policy (`pip-policy.ts`), because pip installs from our lock and a different search
+ * (PubGrub, SAT) finds a different answer whenever several exist. The provider is wrapped so each
+ * question reaches it once per run (`memo-provider.ts`); everything else is pure.
+ */
+import { PinHashesError } from '../errors.js';
+import type { PackageName } from '../pep/names.js';
+import type { Version } from '../pep/version.js';
+import { Resolution as Engine } from './engine.js';
+import { explainNoSolution } from './explain.js';
+import { MemoizedProvider } from './memo-provider.js';
+import { CandidateStore, type NodeRequirement } from './model.js';
+import { type ConstraintEntry, PipPolicy } from './pip-policy.js';
+import type { ResolverProvider } from './provider.js';
+import { buildResolution } from './result.js';
+import type { Resolution, ResolveOptions } from './types.js';
+
+/** pip's limit on resolution rounds. */
+const MAX_ROUNDS = 200_000;
+
+function collectConstraints(options: ResolveOptions): Map<PackageName, ConstraintEntry> {
+  const constraints = new Map<PackageName, ConstraintEntry>();
+  for (const { requirement, source } of options.constraints) {
+    if (requirement.marker !== null && !requirement.marker.evaluate(options.environment, '')) continue;
+    const previous = constraints.get(requirement.name);
+    const urls = previous?.urls ?? [];
+    const sources = previous?.sources ?? [];
+    constraints.set(requirement.name, {
+      specifier: previous === undefined ? requirement.specifier : previous.specifier.intersect(requirement.specifier),
+      urls: requirement.url === null ? urls : [...urls, requirement.url],
+      sources: sources.includes(source) ? sources : [...sources, source],
+    });
+  }
+  return constraints;
+}
+
+export async function resolve(provider: ResolverProvider, options: ResolveOptions): Promise<Resolution> {
+  const source = new MemoizedProvider(provider);
+  const store = new CandidateStore(options.pythonVersion);
+  const constraints = collectConstraints(options);
+  const userRequested = new Map<string, number>();
+  const preferences: ReadonlyMap<PackageName, Version> = options.preferences ?? new Map();
+  const policy = new PipPolicy(source, store, {
+    environment: options.environment,
+    allowPrereleases: options.allowPrereleases,
+    constraints,
+    userRequested,
+    preferences,
+    upgrade: options.upgrade ?? new Set(),
+  });
+
+  for (const { requirement } of options.requirements) {
+    if (requirement.url === null) source.prefetchCandidates(requirement.name);
+  }
+  const roots: NodeRequirement[] = [];
+  for (const [index, { requirement, source: origin }] of options.requirements.entries()) {
+    const nodes = await policy.makeRequirements(requirement, [], origin);
+    const first = nodes[0];
+    if (first === undefined) continue;
+    if (!userRequested.has(first.identifier)) userRequested.set(first.identifier, index);
+    roots.push(...nodes);
+  }
+  // pip puts requirements with extras last, so that `name[x]` sees what is known about `name`.
+  const ordered = [
+    ...roots.filter((r) => !r.identifier.includes('[')),
+    ...roots.filter((r) => r.identifier.includes('[')),
+  ];
+
+  const context = { source, pythonVersion: options.pythonVersion, allowPrereleases: options.allowPrereleases, constraints };
+  const outcome = await new Engine(policy).resolve(ordered, MAX_ROUNDS);
+  switch (outcome.kind) {
+    case 'resolved':
+      return buildResolution(outcome.result, constraints, policy.missingExtras);
+    case 'impossible':
+      throw await explainNoSolution(outcome.causes, context);
+    case 'too-deep':
+      throw new PinHashesError(
+        'RESOLUTION_TOO_COMPLEX',
+        `Gave up resolving after ${outcome.rounds} rounds: the requirements leave too many combinations to try.`,
+        { exitCode: 1, hint: 'Narrow the ranges of the packages that conflict, or add constraints (-c).' },
+      );
+  }
+}

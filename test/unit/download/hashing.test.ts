@@ -1,0 +1,79 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { DigestMismatchError, hashStream, verifyClaims } from '../../../src/download/hashing.js';
+import { HttpError } from '../../../src/http/errors.js';
+import { PinHashesError } from '../../../src/errors.js';
+import type { IndexedFile } from '../../../src/package-index/types.js';
+import { normalizeName } from '../../../src/pep/names.js';
+
+const body = Buffer.from('the bytes of a wheel');
+const sha = (alg: string) => createHash(alg).update(body).digest('hex');
+
+function file(claims: Partial<IndexedFile>): IndexedFile {
+  return {
+    project: normalizeName('demo'),
+    filename: 'demo-1.0-py3-none-any.whl',
+    url: 'https://idx.example/files/demo-1.0-py3-none-any.whl',
+    kind: 'wheel',
+    hashes: {},
+    size: undefined,
+    requiresPython: undefined,
+    yanked: false,
+    coreMetadata: undefined,
+    source: 'https://idx.example/simple/',
+    ...claims,
+  };
+}
+
+describe('hashing a stream', () => {
+  test('computes sha256, size and every claimed algorithm in one pass, from chunks', async () => {
+    const chunks = [body.subarray(0, 3), body.subarray(3, 10), body.subarray(10)];
+    const digests = await hashStream(Readable.from(chunks), { algorithms: ['md5', 'sha512'], url: 'u' });
+    assert.deepEqual(digests, { sha256: sha('sha256'), size: body.length, others: { md5: sha('md5'), sha512: sha('sha512') } });
+  });
+
+  test('a body shorter than Content-Length is a retryable truncation', async () => {
+    await assert.rejects(hashStream(Readable.from([body]), { algorithms: [], url: 'u', expectedLength: body.length + 5 }), (e: unknown) => e instanceof HttpError && e.retryable);
+  });
+
+  test('a body longer than the claimed size stops early and is not retryable', async () => {
+    await assert.rejects(
+      hashStream(Readable.from([body]), { algorithms: [], url: 'u', limit: 4 }),
+      (e: unknown) => e instanceof PinHashesError && e.code === 'SIZE_MISMATCH' && e.exitCode === 1,
+    );
+  });
+});
+
+describe('verifying the index claims', () => {
+  const computed = { sha256: sha('sha256'), size: body.length, others: { md5: sha('md5') } };
+  const cases: { name: string; claims: Partial<IndexedFile>; ok: boolean; evidence?: number }[] = [
+    { name: 'no claims: only our own digest', claims: {}, ok: true, evidence: 1 },
+    { name: 'matching sha256 and size', claims: { hashes: { sha256: sha('sha256') }, size: body.length }, ok: true, evidence: 3 },
+    { name: 'matching md5 (a private index)', claims: { hashes: { md5: sha('md5') } }, ok: true, evidence: 2 },
+    { name: 'wrong sha256', claims: { hashes: { sha256: '0'.repeat(64) } }, ok: false },
+    { name: 'wrong size', claims: { size: body.length + 1 }, ok: false },
+    { name: 'uppercase claim is compared after lowercasing by the page reader, raw uppercase here fails', claims: { hashes: { sha256: sha('sha256').toUpperCase() } }, ok: false },
+    { name: 'a digest that is not hex', claims: { hashes: { sha256: 'zz' } }, ok: false },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      if (c.ok) assert.equal(verifyClaims(file(c.claims), computed).length, c.evidence);
+      else assert.throws(() => verifyClaims(file(c.claims), computed), DigestMismatchError);
+    });
+  }
+
+  test('the mismatch message names file, index, claimed and computed digests', () => {
+    try {
+      verifyClaims(file({ hashes: { sha256: 'f'.repeat(64) } }), computed);
+      assert.fail('expected a mismatch');
+    } catch (error) {
+      assert.ok(error instanceof DigestMismatchError);
+      assert.equal(error.exitCode, 1);
+      for (const part of ['demo-1.0-py3-none-any.whl', 'https://idx.example/simple/', 'f'.repeat(64), sha('sha256')]) {
+        assert.ok(error.message.includes(part), `${part} in ${error.message}`);
+      }
+    }
+  });
+});

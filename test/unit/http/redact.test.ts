@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { redactText, redactUrl, stripCredentials } from '../../../src/http/redact.js';
+
+const cases: [string, string, string][] = [
+  ['https://user:s3cret@idx.example/simple/', 'https://***@idx.example/simple/', 'https://idx.example/simple/'],
+  ['https://tok3n@idx.example/simple/', 'https://***@idx.example/simple/', 'https://idx.example/simple/'],
+  ['https://idx.example/simple/', 'https://idx.example/simple/', 'https://idx.example/simple/'],
+  ['not a url //a:b@c', 'not a url //***@c', 'not a url //c'],
+];
+
+for (const [input, redacted, stripped] of cases) {
+  test(`redacts ${input}`, () => {
+    assert.equal(redactUrl(input), redacted);
+    assert.equal(stripCredentials(input), stripped);
+  });
+}
+
+test('secrets from known URLs are removed from free text, decoded or not', () => {
+  const text = redactText('failed: connect to user:p%40ss@h and also p@ss', ['https://user:p%40ss@h/simple/']);
+  assert.ok(!text.includes('p%40ss') && !text.includes('p@ss'), text);
+});
