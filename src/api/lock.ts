@@ -87,7 +87,8 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   const formats = formatControlFor(input, options);
   const indexes = indexUrls(input, options);
   const findLinks = [...(options.findLinks ?? []).map((f) => (isUrl(f) ? f : resolvePath(cwd, f))), ...input.findLinks.map((f) => f.value)];
-  if (indexes.length === 0 && findLinks.length === 0) {
+  const needsIndex = [...input.requirements, ...input.constraints].some((r) => r.requirement.url === null);
+  if (indexes.length === 0 && findLinks.length === 0 && needsIndex) {
     throw new PinHashesError('NO_SOURCES', 'No index and no --find-links location to take packages from', {
       exitCode: 2,
       hint: 'Drop --no-index, or add --find-links DIR.',

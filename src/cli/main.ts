@@ -24,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nLock Python dependencies with sha256 digests pin-hashes computed itself.')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, global: true, describe: 'Print nothing but errors' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, global: true, describe: 'Print every request and decision' })
+    // --no-index and --no-cache are options of their own (pip's names), not negations.
+    .parserConfiguration({ 'boolean-negation': false })
     .version(VERSION)
     .alias('help', 'h')
     .strict()

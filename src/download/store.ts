@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { trackTemp, untrackTemp } from '../cleanup.js';
 import { PinHashesError } from '../errors.js';
-import type { HttpClient } from '../http/client.js';
+import type { HttpClient, StreamResponse } from '../http/client.js';
 import { HttpError, statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
@@ -57,16 +57,24 @@ export class ArtifactStore {
     return pending;
   }
 
-  /** A verified local copy of the whole file, for reading metadata out of it. */
-  localCopy(file: IndexedFile): Promise<{ path: string; verified: VerifiedFile }> {
+  /**
+   * A verified local copy of the whole file, for reading metadata out of it. `response` is a
+   * full (200) response already open for this URL, e.g. a range probe the server answered with
+   * the whole body: it is consumed instead of asking again.
+   */
+  localCopy(file: IndexedFile, response?: StreamResponse): Promise<{ path: string; verified: VerifiedFile }> {
     let pending = this.#copies.get(file.url);
-    if (!pending) {
-      pending = this.#limit(async () => {
+    if (pending) {
+      response?.body.destroy();
+    } else {
+      const run = async () => {
         const dir = await this.#temp();
         const path = join(dir, `${this.#copies.size}-${file.filename}`);
-        const verified = await this.#download(file, path);
+        const verified = await this.#download(file, path, response);
         return { path, verified };
-      });
+      };
+      // An adopted response is already open: waiting for a pool slot could stall its socket.
+      pending = response ? run() : this.#limit(run);
       this.#copies.set(file.url, pending);
       this.#verified.set(file.url, pending.then((c) => c.verified));
     }
@@ -89,11 +97,11 @@ export class ArtifactStore {
     return this.#tempDir;
   }
 
-  async #download(file: IndexedFile, saveTo: string | undefined): Promise<VerifiedFile> {
+  async #download(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse): Promise<VerifiedFile> {
     this.#events.onDownloadStart?.(file);
     const result = await withRetries(
-      async () => {
-        const response = await this.#http.openStream(file.url);
+      async (attempt) => {
+        const response = attempt === 1 && opened ? opened : await this.#http.openStream(file.url);
         if (response.status === 404 || response.status === 410) {
           response.body.resume();
           throw new PinHashesError(

@@ -3,4 +3,5 @@ export type { DistributionMetadata, MetadataDeps, MetadataOrigin } from './ladde
 export { readZipEntries, readZipMember, ZipError } from './zip.js';
 export type { RandomAccess, ZipEntry } from './zip.js';
 export { readTarMembers } from './tar.js';
-export { fileSource, httpRangeSource } from './sources.js';
+export { fileSource, probeRanges } from './sources.js';
+export type { RangeProbe } from './sources.js';

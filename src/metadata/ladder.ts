@@ -24,7 +24,7 @@ import { normalizeName, normalizeExtra, type PackageName } from '../pep/names.js
 import { Version } from '../pep/version.js';
 import { parseSdistFilenameFor, parseWheelFilename } from '../pep/filenames.js';
 import { formatRequirement, parseRequirement } from '../pep/requirement.js';
-import { fileSource, httpRangeSource } from './sources.js';
+import { fileSource, probeRanges } from './sources.js';
 import { readTarMembers } from './tar.js';
 import { readZipEntries, readZipMember, type RandomAccess } from './zip.js';
 
@@ -127,11 +127,11 @@ async function readWheelMetadata(file: IndexedFile, deps: MetadataDeps): Promise
       await source.close();
     }
   }
-  const remote = await withRetries(() => httpRangeSource(deps.http, file.url), deps.retry).catch((error: unknown) => {
+  const probe = await withRetries(() => probeRanges(deps.http, file.url), deps.retry).catch((error: unknown) => {
     throw deps.http.wrapError(file.url, error);
   });
-  if (remote) return wheelMetadataFrom(remote, file);
-  const { path } = await deps.store.localCopy(file);
+  if (probe.kind === 'ranges') return wheelMetadataFrom(probe.source, file);
+  const { path } = await deps.store.localCopy(file, probe.kind === 'whole' ? probe.response : undefined);
   const source = await fileSource(path);
   try {
     return await wheelMetadataFrom(source, file);

@@ -4,7 +4,7 @@
  * honours ranges: the first request asks for the tail and must come back 206 with a total size.
  */
 import { open } from 'node:fs/promises';
-import type { HttpClient } from '../http/client.js';
+import type { HttpClient, StreamResponse } from '../http/client.js';
 import { statusError } from '../http/errors.js';
 import type { RandomAccess } from './zip.js';
 
@@ -29,28 +29,36 @@ export async function fileSource(path: string): Promise<RandomAccess & { close()
 
 const TAIL_BYTES = 65_536 + 22;
 
+export type RangeProbe =
+  | { kind: 'ranges'; source: RandomAccess }
+  /** The server ignored the Range header and is sending the whole file: use this response. */
+  | { kind: 'whole'; response: StreamResponse }
+  | { kind: 'unsupported' };
+
 /**
- * A range-backed view of `url`, or undefined when the server ignores ranges (then the caller
- * downloads the whole file once and reuses it for hashing). The tail that proves range support
- * is kept and served from memory.
+ * A range-backed view of `url` when the server honours ranges. When it answers the probe with
+ * the whole file instead, that response is handed back so the caller downloads (and hashes) the
+ * file from it, and the URL is fetched once. The tail that proves range support is kept and
+ * served from memory.
  */
-export async function httpRangeSource(http: HttpClient, url: string): Promise<RandomAccess | undefined> {
+export async function probeRanges(http: HttpClient, url: string): Promise<RangeProbe> {
   const first = await http.openStream(url, { range: `bytes=-${TAIL_BYTES}` });
+  if (first.status === 200) return { kind: 'whole', response: first };
   if (first.status !== 206) {
     first.body.destroy();
-    if (first.status === 200 || first.status === 416) return undefined;
+    if (first.status === 416) return { kind: 'unsupported' };
     throw statusError(url, first.status);
   }
   const contentRange = String(first.headers['content-range'] ?? '');
   const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange.trim());
   if (!match) {
     first.body.destroy();
-    return undefined;
+    return { kind: 'unsupported' };
   }
   const tailStart = Number(match[1]);
   const size = Number(match[3]);
   const tail = await readAll(first.body);
-  return {
+  const source: RandomAccess = {
     size,
     async read(start, length) {
       if (start >= tailStart && start + length <= tailStart + tail.length) {
@@ -65,6 +73,7 @@ export async function httpRangeSource(http: HttpClient, url: string): Promise<Ra
       return readAll(response.body);
     },
   };
+  return { kind: 'ranges', source };
 }
 
 async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {

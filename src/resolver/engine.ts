@@ -80,7 +80,12 @@ export type EngineOutcome<R, C> =
   | { readonly kind: 'resolved'; readonly result: EngineResult<R, C> }
   /** The requirements of the last conflict, with the candidates that made them. */
   | { readonly kind: 'impossible'; readonly causes: readonly RequirementInformation<R, C>[] }
-  | { readonly kind: 'too-deep'; readonly rounds: number };
+  | { readonly kind: 'too-deep'; readonly rounds: number }
+  /** The watchdog asked to stop (it found its own reason to give up). */
+  | { readonly kind: 'stopped' };
+
+/** Called after every backjump with their count; resolves true to stop the search. */
+export type BackjumpWatchdog = (backjumps: number) => Promise<boolean>;
 
 /** resolvelib's share of the remaining rounds spent optimistically before rolling back. */
 const OPTIMISTIC_BACKJUMPING_RATIO = 0.1;
@@ -117,8 +122,12 @@ export class Resolution<R, C> {
   private states: State<R, C>[] = [];
   private optimisticRatio = OPTIMISTIC_BACKJUMPING_RATIO;
   private savedStates: State<R, C>[] | null = null;
+  private backjumps = 0;
 
-  constructor(private readonly policy: EnginePolicy<R, C>) {}
+  constructor(
+    private readonly policy: EnginePolicy<R, C>,
+    private readonly watchdog?: BackjumpWatchdog,
+  ) {}
 
   private get state(): State<R, C> {
     const state = this.states[this.states.length - 1];
@@ -394,6 +403,8 @@ export class Resolution<R, C> {
           this.state.backtrackCauses = [...causes];
           if (!success) return { kind: 'impossible', causes };
         }
+        this.backjumps++;
+        if (this.watchdog !== undefined && (await this.watchdog(this.backjumps))) return { kind: 'stopped' };
       } else {
         // Pins that the new pin's requirements no longer accept stop vouching for their own deps.
         const newlyUnsatisfied = new Set<string>();
