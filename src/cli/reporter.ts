@@ -57,9 +57,12 @@ export class Reporter {
       onDownloadStart: (file) => {
         if (this.#verbose) this.line(`download ${file.filename} from ${file.source}`);
       },
-      onDownloadDone: (_file, bytes) => {
-        this.#filesDone++;
+      onDownloadProgress: (_file, bytes) => {
         this.#bytes += bytes;
+        this.#draw(false);
+      },
+      onDownloadDone: () => {
+        this.#filesDone++;
         this.#draw(false);
       },
       onRetry: (url, error, attempt) => {
@@ -73,7 +76,7 @@ export class Reporter {
   done(message: string): void {
     if (this.#quiet) return;
     this.#clear();
-    const stats = this.#filesDone > 0 ? ` (${this.#filesDone} file${this.#filesDone === 1 ? '' : 's'}, ${formatBytes(this.#bytes)} hashed)` : '';
+    const stats = this.#filesDone > 0 ? ` (${this.#filesDone} file${this.#filesDone === 1 ? '' : 's'}, ${formatBytes(this.#bytes)} downloaded and hashed)` : '';
     this.#out.write(`${message}${stats}\n`);
   }
 

@@ -40,6 +40,8 @@ export async function hashStream(
     /** Content-Length the server announced. */
     expectedLength?: number | undefined;
     saveTo?: string | undefined;
+    /** Called with each chunk's length, for progress. */
+    onBytes?: ((bytes: number) => void) | undefined;
   },
 ): Promise<ComputedDigests> {
   const sha256 = createHash('sha256');
@@ -63,6 +65,7 @@ export async function hashStream(
         );
       }
       sha256.update(buf);
+      options.onBytes?.(buf.length);
       for (const hash of others.values()) hash.update(buf);
       if (out && !out.write(buf)) await once(out, 'drain');
     }

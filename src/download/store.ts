@@ -25,6 +25,8 @@ export interface VerifiedFile {
 
 export interface ArtifactStoreEvents {
   onDownloadStart?: (file: IndexedFile) => void;
+  /** Bytes of one file arrived (a retried download reports its bytes again). */
+  onDownloadProgress?: (file: IndexedFile, bytes: number) => void;
   onDownloadDone?: (file: IndexedFile, bytes: number) => void;
   onRetry?: (url: string, error: unknown, attempt: number) => void;
 }
@@ -127,6 +129,7 @@ export class ArtifactStore {
           declaredSize: file.size,
           expectedLength: announced,
           saveTo,
+          onBytes: (bytes) => this.#events.onDownloadProgress?.(file, bytes),
         }).catch((error: unknown) => {
           throw error instanceof HttpError || error instanceof PinHashesError ? error : this.#http.wrapError(file.url, error);
         });

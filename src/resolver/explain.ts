@@ -19,6 +19,7 @@ import type { MemoizedProvider } from './memo-provider.js';
 import type { Candidate, NodeRequirement } from './model.js';
 import type { ConstraintEntry } from './pip-policy.js';
 import type { ExclusionReason } from './provider.js';
+import type { UnsatProof } from './unsat-proof.js';
 
 export type RuledOutReason = ExclusionReason | { kind: 'yanked'; reason?: string } | { kind: 'prerelease' };
 
@@ -43,11 +44,16 @@ export interface ProjectReport {
 }
 
 export interface NoSolutionExplanation {
-  kind: 'requires-python' | 'no-matching-distribution' | 'conflict';
+  /**
+   * `dependency-chain`: the search was stopped by a proof (see unsat-proof.ts); `steps` says
+   * why the root requirement in `causes` cannot be installed.
+   */
+  kind: 'requires-python' | 'no-matching-distribution' | 'conflict' | 'dependency-chain';
   pythonVersion: string;
   causes: ConflictCause[];
   constraints: { name: PackageName; specifier: string; sources: string[] }[];
   projects: ProjectReport[];
+  steps: string[];
 }
 
 export class NoSolutionError extends PinHashesError {
@@ -212,6 +218,7 @@ export async function explainNoSolution(
       causes,
       constraints,
       projects: [],
+      steps: [],
     };
     const parts = causes.map((c) => `${describeRequiredBy(c.requiredBy)} requires ${c.requirement}`);
     const message =
@@ -235,6 +242,7 @@ export async function explainNoSolution(
       causes,
       constraints,
       projects: [report],
+      steps: [],
     };
     const head = `No matching distribution found for ${singleCause.requirement} (required by ${describeRequiredBy(singleCause.requiredBy)})`;
     let message: string;
@@ -264,7 +272,14 @@ export async function explainNoSolution(
     const report = await projectReport(name, null, context);
     if (report.versions.length === 0) projects.push(report);
   }
-  const explanation: NoSolutionExplanation = { kind: 'conflict', pythonVersion: python, causes, constraints, projects };
+  const explanation: NoSolutionExplanation = {
+    kind: 'conflict',
+    pythonVersion: python,
+    causes,
+    constraints,
+    projects,
+    steps: [],
+  };
   // One line per (parent project, requirement): backtracking often tries many versions of a parent.
   const groups = new Map<string, { cause: ConflictCause; versions: string[] }>();
   for (const cause of causes) {
@@ -301,5 +316,28 @@ export async function explainNoSolution(
     message,
     explanation,
     'Loosen the ranges of the packages named here, or remove pins so that other versions can be tried.',
+  );
+}
+
+/** The error for a search stopped by a proof that no resolution exists. */
+export function explainProof(proof: UnsatProof, context: Pick<ExplainContext, 'pythonVersion'>): NoSolutionError {
+  const explanation: NoSolutionExplanation = {
+    kind: 'dependency-chain',
+    pythonVersion: context.pythonVersion.toString(),
+    causes: [{ requirement: proof.requirement, name: proof.name, requiredBy: { kind: 'root', source: proof.source } }],
+    constraints: [],
+    projects: [],
+    steps: [...proof.steps],
+  };
+  // A long chain reads better cut in the middle; the data keeps every step.
+  const shown =
+    proof.steps.length > 6
+      ? [...proof.steps.slice(0, 2), `... (${proof.steps.length - 5} more steps)`, ...proof.steps.slice(-3)]
+      : proof.steps;
+  const why = shown.length > 0 ? `: ${shown.join('; ')}` : '';
+  return new NoSolutionError(
+    `No solution: ${proof.requirement} (required by ${proof.source}) cannot be installed${why}.`,
+    explanation,
+    'Loosen the requirements named here, or remove the pin that the chain ends in.',
   );
 }

@@ -10,16 +10,28 @@ import { PinHashesError } from '../errors.js';
 import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
 import { Resolution as Engine } from './engine.js';
-import { explainNoSolution } from './explain.js';
+import { explainNoSolution, explainProof } from './explain.js';
 import { MemoizedProvider } from './memo-provider.js';
 import { CandidateStore, type NodeRequirement } from './model.js';
 import { type ConstraintEntry, PipPolicy } from './pip-policy.js';
 import type { ResolverProvider } from './provider.js';
 import { buildResolution } from './result.js';
+import { type UnsatProof, UnsatProver } from './unsat-proof.js';
 import type { Resolution, ResolveOptions } from './types.js';
 
 /** pip's limit on resolution rounds. */
 const MAX_ROUNDS = 200_000;
+
+/**
+ * Backjump counts at which to try proving that no resolution exists, with the number of extra
+ * versions whose metadata the proof may fetch. Most resolutions never backjump 100 times; those
+ * that do are usually hopeless for pip too, and a proof ends them in seconds.
+ */
+const PROOF_CHECKPOINTS: ReadonlyMap<number, number> = new Map([
+  [100, 1_000],
+  [1_000, 4_000],
+  [10_000, 10_000],
+]);
 
 function collectConstraints(options: ResolveOptions): Map<PackageName, ConstraintEntry> {
   const constraints = new Map<PackageName, ConstraintEntry>();
@@ -70,12 +82,29 @@ export async function resolve(provider: ResolverProvider, options: ResolveOption
   ];
 
   const context = { source, pythonVersion: options.pythonVersion, allowPrereleases: options.allowPrereleases, constraints };
-  const outcome = await new Engine(policy).resolve(ordered, MAX_ROUNDS);
+  const prover = new UnsatProver({
+    source,
+    roots: ordered,
+    constraints,
+    environment: options.environment,
+    pythonVersion: options.pythonVersion,
+  });
+  let proof: UnsatProof | null = null;
+  const watchdog = async (backjumps: number): Promise<boolean> => {
+    const budget = PROOF_CHECKPOINTS.get(backjumps);
+    if (budget === undefined) return false;
+    proof = await prover.attempt(budget);
+    return proof !== null;
+  };
+  const outcome = await new Engine(policy, watchdog).resolve(ordered, MAX_ROUNDS);
   switch (outcome.kind) {
     case 'resolved':
       return buildResolution(outcome.result, constraints, policy.missingExtras);
     case 'impossible':
       throw await explainNoSolution(outcome.causes, context);
+    case 'stopped':
+      if (proof === null) throw new Error('Assertion failed: the search stopped without a proof');
+      throw explainProof(proof, context);
     case 'too-deep':
       throw new PinHashesError(
         'RESOLUTION_TOO_COMPLEX',

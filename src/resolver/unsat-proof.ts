@@ -37,6 +37,7 @@ export interface ProofInput {
 
 export interface UnsatProof {
   /** The root requirement left without a possible version. */
+  readonly name: PackageName;
   readonly requirement: string;
   readonly source: string;
   /** Why, one link per step, e.g. "every version of b depends on c>=2". */
@@ -194,6 +195,7 @@ export class UnsatProver {
       if (root.kind !== 'specifier' || this.opaque.has(root.name)) continue;
       if (this.possible(root.name, root.specifier).length > 0) continue;
       return {
+        name: root.name,
         requirement: root.text,
         source: root.source ?? 'the input',
         steps: this.why(root.name, root.specifier, root.text, new Set([root.name])),
@@ -209,33 +211,48 @@ export class UnsatProver {
     if (project === undefined || !project.onIndex) return [`no index has a project named ${name}`];
     const candidates = project.versions.filter((v) => specifier.contains(v.version, { prereleases: true }));
     if (candidates.length === 0) {
-      const limits = project.limits.map((l) => `${l.source} requires ${l.text}`);
+      const limits = project.limits.map((l) => `${l.text} (${l.source})`);
       return limits.length > 0
-        ? [`no version of ${name} matches both ${text} and what ${joinAnd(limits)}`]
+        ? [`no version of ${name} matches both ${text} and ${joinAnd(limits)}`]
         : [`no version of ${name} usable for the target matches ${text}`];
     }
+    const example = candidates[candidates.length - 1];
+    const first = example?.death ?? null;
+    if (example === undefined || first === null) return [];
+    const subject =
+      candidates.length === 1
+        ? `${name} ${example.version.toString()}`
+        : specifier.isEmpty
+          ? `every version of ${name}`
+          : `every version of ${name} in ${specifier.toString()}`;
     const deaths = candidates.map((v) => v.death);
-    const first = deaths[0];
-    const every = candidates.length === 1 ? `${name} ${candidates[0]?.version.toString() ?? ''}` : `every version of ${name} that matches ${text}`;
-    if (first === null || first === undefined) return [];
-    if (deaths.every((d) => d !== null && d.kind === 'requires-python')) {
-      return [`${every} requires a Python other than ${this.input.pythonVersion.toString()} (${name} ${candidates[0]?.version.toString() ?? ''} requires Python ${first.kind === 'requires-python' ? first.specifier : ''})`];
+    if (first.kind === 'requires-python' && deaths.every((d) => d?.kind === 'requires-python')) {
+      return [
+        `${subject} requires a Python other than ${this.input.pythonVersion.toString()}` +
+          ` (${name} ${example.version.toString()} requires Python ${first.specifier})`,
+      ];
     }
-    if (first.kind === 'dependency' && deaths.every((d) => d !== null && d.kind === 'dependency' && d.dependency.name === first.dependency.name)) {
+    if (first.kind === 'dependency') {
       const dependency = first.dependency;
-      const step = `${every} depends on ${dependency.name}` + (candidates.length === 1 ? ` (${dependency.text})` : ` (${name} ${candidates[0]?.version.toString() ?? ''} on ${dependency.text})`);
-      if (seen.has(dependency.name)) return [step];
-      seen.add(dependency.name);
-      return [step, ...this.why(dependency.name, dependency.specifier, dependency.text, seen)];
+      const same = deaths.every((d) => d?.kind === 'dependency' && d.dependency.name === dependency.name);
+      if (same) {
+        const sameText = deaths.every((d) => d?.kind === 'dependency' && d.dependency.text === dependency.text);
+        const step = sameText
+          ? `${subject} depends on ${dependency.text}`
+          : `${subject} depends on ${dependency.name} (${name} ${example.version.toString()} on ${dependency.text})`;
+        if (seen.has(dependency.name)) return [step];
+        seen.add(dependency.name);
+        return [step, ...this.why(dependency.name, dependency.specifier, dependency.text, seen)];
+      }
     }
-    const reasons = candidates.slice(0, 3).map((v) => {
+    const reasons = candidates.slice(-3).map((v) => {
       const death = v.death;
       if (death === null) return '';
       return death.kind === 'requires-python'
         ? `${name} ${v.version.toString()} requires Python ${death.specifier}`
         : `${name} ${v.version.toString()} depends on ${death.dependency.text}, which cannot be installed`;
     });
-    return [`no version of ${name} that matches ${text} can be installed: ${reasons.join('; ')}${candidates.length > 3 ? '; ...' : ''}`];
+    return [`${subject} has a dependency that cannot be installed: ${reasons.join('; ')}${candidates.length > 3 ? '; ...' : ''}`];
   }
 }
 
