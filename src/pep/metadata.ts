@@ -51,10 +51,6 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-function isLineBreakOnly(line: string): boolean {
-  return line === '\n' || line === '\r' || line === '\r\n';
-}
-
 /** `^(From |[\041-\071\073-\176]*:|[\t ])` */
 function looksLikeHeaderLine(line: string): boolean {
   if (line.startsWith('From ') || line.startsWith(' ') || line.startsWith('\t')) return true;

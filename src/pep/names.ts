@@ -29,6 +29,7 @@ function collapseSeparators(name: string): string {
 }
 
 export function normalizeName(name: string): PackageName {
+  // The one place a PackageName is minted: the brand records that normalisation happened.
   return collapseSeparators(name) as PackageName;
 }
 

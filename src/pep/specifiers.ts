@@ -26,7 +26,8 @@
  */
 import { ParseError } from '../errors.js';
 import { compareCodePoints, isAsciiAlnum, isAsciiDigit, isPySpace, pyStrip, quoteExcerpt } from './pychars.js';
-import { Version, canonicalizeVersion, compareDigits, incrementDigits } from './version.js';
+import { intersectRanges, rangesArePrereleaseOnly, rangesContain, specifierRanges, type VersionRange } from './ranges.js';
+import { Version, canonicalizeVersion } from './version.js';
 
 export type Operator = '~=' | '==' | '!=' | '<=' | '>=' | '<' | '>' | '===';
 
@@ -160,89 +161,10 @@ export function matchSpecifierClause(text: string, pos: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Matching
+// Matching and the pre-release policy shared by Specifier and SpecifierSet. A clause matches the
+// versions in its ranges (ranges.ts), the same model isUnsatisfiable works on.
 
 type Matcher = (candidate: Version) => boolean;
-
-function lowestOf(version: Version, release: readonly string[]): Version {
-  return Version.fromExact({
-    epoch: version.exact.epoch,
-    release,
-    pre: null,
-    post: null,
-    dev: '0',
-    local: null,
-  });
-}
-
-/** `1.2` -> `1.3.dev0`: the smallest version above every `1.2.*`. */
-function nextPrefixDev0(version: Version, release: readonly string[]): Version {
-  const last = release[release.length - 1];
-  if (last === undefined) throw new Error('Assertion failed: empty release prefix');
-  return lowestOf(version, [...release.slice(0, -1), incrementDigits(last)]);
-}
-
-function releasesEqual(a: readonly string[], b: readonly string[]): boolean {
-  const length = Math.max(a.length, b.length);
-  for (let i = 0; i < length; i++) if (compareDigits(a[i] ?? '0', b[i] ?? '0') !== 0) return false;
-  return true;
-}
-
-/** V itself, V+local and every V.postN (with or without local), for `>V`. */
-function inPostFamily(candidate: Version, version: Version): boolean {
-  const c = candidate.exact;
-  const v = version.exact;
-  if (c.epoch !== v.epoch || !releasesEqual(c.release, v.release)) return false;
-  if ((c.pre === null) !== (v.pre === null)) return false;
-  if (c.pre !== null && v.pre !== null && (c.pre[0] !== v.pre[0] || c.pre[1] !== v.pre[1])) return false;
-  return c.dev === v.dev || c.post !== null;
-}
-
-function buildMatcher(operator: Exclude<Operator, '==='>, versionText: string): Matcher {
-  if (versionText.endsWith('.*')) {
-    const base = Version.parse(versionText.slice(0, -2));
-    const lower = lowestOf(base, base.exact.release);
-    const upper = nextPrefixDev0(base, base.exact.release);
-    const inPrefix: Matcher = (c) => c.compare(lower) >= 0 && c.compare(upper) < 0;
-    return operator === '!=' ? (c) => !inPrefix(c) : inPrefix;
-  }
-  const version = Version.parse(versionText);
-  const exact = version.exact;
-  switch (operator) {
-    case '>=':
-      return (c) => c.compare(version) >= 0;
-    case '<=':
-      return (c) => c.comparePublic(version) <= 0;
-    case '==':
-    case '!=': {
-      const equal: Matcher =
-        exact.local !== null ? (c) => c.compare(version) === 0 : (c) => c.comparePublic(version) === 0;
-      return operator === '==' ? equal : (c) => !equal(c);
-    }
-    case '<': {
-      const bound = version.isPrerelease ? version : version.with({ dev: '0', local: null });
-      return (c) => c.compare(bound) < 0;
-    }
-    case '>': {
-      if (exact.dev !== null) {
-        const lower = version.with({ dev: incrementDigits(exact.dev), local: null });
-        return (c) => c.compare(lower) >= 0;
-      }
-      if (exact.post !== null) {
-        const lower = version.with({ post: incrementDigits(exact.post), dev: '0', local: null });
-        return (c) => c.compare(lower) >= 0;
-      }
-      return (c) => c.compare(version) > 0 && !inPostFamily(c, version);
-    }
-    case '~=': {
-      const upper = nextPrefixDev0(version, exact.release.slice(0, -1));
-      return (c) => c.compare(version) >= 0 && c.compare(upper) < 0;
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pre-release policy shared by Specifier and SpecifierSet
 
 type Candidate = Version | string;
 
@@ -309,7 +231,8 @@ export class Specifier {
       this.#matcher = null;
       this.#ownVersion = Version.tryParse(version);
     } else {
-      this.#matcher = buildMatcher(operator, version);
+      const ranges = specifierRanges(operator, version);
+      this.#matcher = (candidate) => rangesContain(ranges, candidate);
       this.#ownVersion = version.endsWith('.*') ? null : Version.parse(version);
     }
   }
@@ -510,6 +433,37 @@ export class SpecifierSet {
       );
     }
     return new SpecifierSet([...this.specifiers, ...other.specifiers], prereleases);
+  }
+
+  /**
+   * True when no version can satisfy every clause (packaging's `is_unsatisfiable`, 26.1+):
+   * disjoint ranges, `===` strings that disagree or fail the other clauses, or, with
+   * pre-releases explicitly refused, ranges that hold nothing but pre-releases.
+   */
+  isUnsatisfiable(): boolean {
+    if (this.specifiers.length === 0) return false;
+    let ranges: readonly VersionRange[] | null = null;
+    for (const s of this.specifiers) {
+      const own = specifierRanges(s.operator, s.version);
+      ranges = ranges === null ? own : intersectRanges(ranges, own);
+      if (ranges.length === 0) return true;
+    }
+    if (this.#arbitraryUnsatisfiable()) return true;
+    return this.prereleases === false && rangesArePrereleaseOnly(ranges ?? []);
+  }
+
+  /** `===V` can only match the string V: check the clauses agree on it and accept it. */
+  #arbitraryUnsatisfiable(): boolean {
+    const arbitrary = this.specifiers.filter((s) => s.operator === '===');
+    const first = arbitrary[0];
+    if (first === undefined) return false;
+    if (arbitrary.some((s) => pyLower(s.version) !== pyLower(first.version))) return true;
+    const candidate = Version.tryParse(first.version);
+    if (this.prereleases === false && candidate !== null && candidate.isPrerelease) return true;
+    const standard = this.specifiers.filter((s) => s.operator !== '===');
+    if (standard.length === 0) return false;
+    if (candidate === null) return true;
+    return !standard.every((s) => s.contains(candidate));
   }
 
   /** Clauses sorted by their text, duplicates (by canonical form) removed. */

@@ -30,7 +30,7 @@ const MAX_ROUNDS = 200_000;
 const PROOF_CHECKPOINTS: ReadonlyMap<number, number> = new Map([
   [100, 1_000],
   [1_000, 4_000],
-  [10_000, 10_000],
+  [10_000, 5_000],
 ]);
 
 function collectConstraints(options: ResolveOptions): Map<PackageName, ConstraintEntry> {

@@ -26,6 +26,7 @@ import { formatRequirement } from '../pep/requirement.js';
 import type { MemoizedProvider } from './memo-provider.js';
 import type { NodeRequirement } from './model.js';
 import type { ConstraintEntry } from './pip-policy.js';
+import type { CandidatesResult, DistMetadata } from './provider.js';
 
 export interface ProofInput {
   readonly source: MemoizedProvider;
@@ -100,11 +101,21 @@ export class UnsatProver {
     return limits;
   }
 
-  /** Loads a project and the metadata of its versions; false when over budget. */
+  /**
+   * Loads a project and the metadata of its versions; false when over budget. What the provider
+   * cannot answer stays possible: a name whose listing fails becomes opaque, a version whose
+   * metadata fails keeps no dependencies.
+   */
   private async load(name: PackageName): Promise<boolean> {
     if (this.projects.has(name) || this.opaque.has(name)) return true;
     const limits = this.limitsOf(name);
-    const listing = await this.input.source.candidates(name);
+    let listing: CandidatesResult;
+    try {
+      listing = await this.input.source.candidates(name);
+    } catch {
+      this.opaque.add(name);
+      return true;
+    }
     if (listing.kind !== 'found') {
       this.projects.set(name, { name, onIndex: false, limits, versions: [] });
       return true;
@@ -116,7 +127,12 @@ export class UnsatProver {
     this.metadataBudget -= inRange.length;
     const versions = await Promise.all(
       inRange.map(async (c): Promise<VersionNode> => {
-        const metadata = await this.input.source.metadata(name, c.version);
+        let metadata: DistMetadata;
+        try {
+          metadata = await this.input.source.metadata(name, c.version);
+        } catch {
+          return { version: c.version, requiresPython: null, dependencies: [], death: null };
+        }
         const dependencies: Dependency[] = [];
         for (const requirement of metadata.requiresDist) {
           if (requirement.url !== null) continue;
@@ -150,23 +166,22 @@ export class UnsatProver {
 
   private async prove(): Promise<UnsatProof | null | 'over-budget'> {
     // Load everything reachable through dependencies, breadth first.
-    let frontier = [
-      ...new Set(
-        this.input.roots.flatMap((r) => (r.kind === 'specifier' ? [r.name] : [])),
-      ),
-    ];
+    let frontier = [...new Set(this.input.roots.flatMap((r) => (r.kind === 'specifier' ? [r.name] : [])))];
+    const visited = new Set(frontier);
     while (frontier.length > 0) {
       const loaded = await Promise.all(frontier.map((name) => this.load(name)));
       if (loaded.includes(false)) return 'over-budget';
-      const next = new Set<PackageName>();
+      const next: PackageName[] = [];
       for (const name of frontier) {
         for (const version of this.projects.get(name)?.versions ?? []) {
           for (const dependency of version.dependencies) {
-            if (!this.projects.has(dependency.name) && !this.opaque.has(dependency.name)) next.add(dependency.name);
+            if (visited.has(dependency.name) || this.opaque.has(dependency.name)) continue;
+            visited.add(dependency.name);
+            next.push(dependency.name);
           }
         }
       }
-      frontier = [...next];
+      frontier = next;
     }
 
     for (let changed = true; changed; ) {

@@ -345,6 +345,21 @@ const RUNNERS: Record<string, Runner> = {
     assert.deepEqual(first.intersect(second).filter(inputs), expected);
     assert.deepEqual(second.intersect(first).filter(inputs), expected);
   },
+  [`${S}TestIsUnsatisfiable::test_unsatisfiable`]: (p) => {
+    assert.equal(specifierSet(p, 'spec_str').isUnsatisfiable(), true);
+  },
+  [`${S}TestIsUnsatisfiable::test_satisfiable`]: (p) => {
+    assert.equal(specifierSet(p, 'spec_str').isUnsatisfiable(), false);
+  },
+  [`${S}TestIsUnsatisfiable::test_unsatisfiable_prereleases_false`]: (p) => {
+    assert.equal(SpecifierSet.parse(str(p, 'spec_str'), false).isUnsatisfiable(), true);
+  },
+  [`${S}TestIsUnsatisfiable::test_satisfiable_prereleases_false`]: (p) => {
+    assert.equal(SpecifierSet.parse(str(p, 'spec_str'), false).isUnsatisfiable(), false);
+  },
+  [`${S}TestIsUnsatisfiable::test_post_release_boundary_unsatisfiable`]: (p) => {
+    assert.equal(specifierSet(p, 'spec_str').isUnsatisfiable(), true);
+  },
   [`${S}test_boundary_closure_short_release`]: (p) => {
     assert.equal(specifierSet(p, 'spec_str').contains(str(p, 'version_str')), bool(p, 'expected'));
     assert.equal(specifier(p, 'spec_str').contains(str(p, 'version_str')), bool(p, 'expected'));
@@ -557,12 +572,7 @@ const SKIPPED: Record<string, string> = {
   [`${S}TestSpecifierSet::test_set_relations_raise_on_prerelease_policy_mismatch`]: 'set relations are not part of our API',
   [`${S}TestSpecifierSet::test_set_relations_require_specifierset`]: 'Python type checks of set relations',
   [`${S}TestSpecifierSet::test_set_relations_reject_arbitrary_equality`]: 'set relations are not part of our API',
-  [`${S}TestIsUnsatisfiable::test_unsatisfiable`]: 'is_unsatisfiable (packaging >= 26.1) is not part of our API',
-  [`${S}TestIsUnsatisfiable::test_satisfiable`]: 'is_unsatisfiable is not part of our API',
-  [`${S}TestIsUnsatisfiable::test_unsatisfiable_prereleases_false`]: 'is_unsatisfiable is not part of our API',
-  [`${S}TestIsUnsatisfiable::test_satisfiable_prereleases_false`]: 'is_unsatisfiable is not part of our API',
-  [`${S}TestIsUnsatisfiable::test_post_release_boundary_unsatisfiable`]: 'is_unsatisfiable is not part of our API',
-  [`${S}TestIsUnsatisfiable::test_contains_identical_across_canonicalization`]: 'is_unsatisfiable test class (checks a canonicalisation cache)',
+  [`${S}TestIsUnsatisfiable::test_contains_identical_across_canonicalization`]: 'checks that packaging\'s mutable canonicalisation cache does not change answers; our sets are immutable',
   [`${S}TestSpecifierSetToRangeEquivalence::test_contains_equivalent`]: 'compares against packaging.ranges, which we do not expose',
   [`${S}TestSpecifierSetToRangeEquivalence::test_filter_equivalent`]: 'compares against packaging.ranges, which we do not expose',
   [`${S}TestSpecifierSetToRangeEquivalence::test_to_specifier_set_roundtrip_matches`]: 'packaging.ranges round trip, not exposed',

@@ -1,8 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NoSolutionError } from '../../../src/resolver/index.js';
-import type { MemoryUniverse } from './memory-provider.js';
-import { pins, run, type RunOptions } from './helpers.js';
+import { PinHashesError } from '../../../src/errors.js';
+import type { PackageName } from '../../../src/pep/names.js';
+import { Version } from '../../../src/pep/version.js';
+import { NoSolutionError, resolve, type DistMetadata } from '../../../src/resolver/index.js';
+import { MemoryProvider, type MemoryUniverse } from './memory-provider.js';
+import { buildOptions, pins, PYTHON, run, type RunOptions } from './helpers.js';
 
 interface Case {
   name: string;
@@ -194,7 +197,8 @@ const cases: Case[] = [
       d: { '2.0.0': { requires: ['a>=2.0.0b1'] } },
     },
     requirements: ['a==1.0.0', 'c>=1.0.0'],
-    expect: /No matching distribution found for a>=2\.0\.0b1 \(required by d 2\.0\.0\)|conflicting dependencies/,
+    expect:
+      /^Cannot install a==1\.0\.0 and d==2\.0\.0 because these package versions have conflicting dependencies: -r requirements\.in requires a==1\.0\.0; d 2\.0\.0 depends on a>=2\.0\.0b1\.$/,
   },
   {
     name: 'keeps a transitive pre-release named by a dependency clause',
@@ -506,5 +510,18 @@ describe('resolve reports', () => {
       ['a', 'c<2'],
     );
     assert.deepEqual(provider.repeatedCalls(), []);
+  });
+});
+
+describe('resolve with a failing provider', () => {
+  it('passes on an error of the provider for a version it pins', async () => {
+    class BrokenMetadata extends MemoryProvider {
+      override async getMetadata(name: PackageName, version: Version, url?: string): Promise<DistMetadata> {
+        if (name === 'b') throw new PinHashesError('METADATA_NEEDS_BUILD', 'b 1.0 only has an sdist with dynamic metadata');
+        return super.getMetadata(name, version, url);
+      }
+    }
+    const provider = new BrokenMetadata({ a: { '1.0': { requires: ['b'] } }, b: { '1.0': {} } }, Version.parse(PYTHON));
+    await assert.rejects(resolve(provider, buildOptions(['a'])), { code: 'METADATA_NEEDS_BUILD' });
   });
 });
