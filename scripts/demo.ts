@@ -64,7 +64,9 @@ try {
   copyFileSync(join(projectRoot, 'examples', 'demo', 'requirements.in'), join(work, 'requirements.in'));
   console.log(`$ cd ${work}`);
   console.log(`$ pin-hashes lock requirements.in --index-url ${server.url}`);
-  const locked = await run(process.execPath, [cli, 'lock', 'requirements.in', '--index-url', server.url], process.env, work);
+  // A cache of its own, so the demo leaves nothing in the user's cache folder.
+  const cliEnv = { ...process.env, PIN_HASHES_CACHE_DIR: join(work, 'cache') };
+  const locked = await run(process.execPath, [cli, 'lock', 'requirements.in', '--index-url', server.url], cliEnv, work);
   if (locked !== 0) process.exitCode = locked;
   if (locked === 0) console.log(`\n--- requirements.txt ---\n${readFileSync(lockPath, 'utf8')}------------------------\n`);
 

@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { VERSION } from '../api/version.js';
 import { PinHashesError } from '../errors.js';
 import { removeAllTemps } from '../cleanup.js';
+import { checkCommand } from './commands/check.js';
 import { lockCommand } from './commands/lock.js';
 
 class UsageError extends PinHashesError {
@@ -29,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .alias('help', 'h')
     .strict()
-    .demandCommand(1, 'Name a command: lock')
+    .demandCommand(1, 'Name a command: lock or check')
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 done, 1 you must act (digest mismatch, no solution), 2 the tool could not do its job.')
@@ -37,10 +38,15 @@ export async function main(argv: string[]): Promise<number> {
       if (error) throw error;
       throw new UsageError(message);
     });
+  // A command that finishes normally may still fail the run (check: stale lock); it says so here.
+  let exitCode = 0;
   lockCommand(parser);
+  checkCommand(parser, (code) => {
+    exitCode = code;
+  });
   try {
     await parser.parseAsync();
-    return 0;
+    return exitCode;
   } catch (error) {
     return report(error, verbose);
   }

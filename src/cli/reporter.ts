@@ -22,6 +22,7 @@ export class Reporter {
   #filesTotal = 0;
   #filesDone = 0;
   #bytes = 0;
+  #cached = 0;
   #lastDraw = 0;
   #lineShown = false;
 
@@ -57,6 +58,11 @@ export class Reporter {
       onDownloadStart: (file) => {
         if (this.#verbose) this.line(`download ${file.filename} from ${file.source}`);
       },
+      onCacheHit: (file) => {
+        this.#cached++;
+        if (this.#verbose) this.line(`cached digest for ${file.filename}`);
+        this.#draw(false);
+      },
       onDownloadProgress: (_file, bytes) => {
         this.#bytes += bytes;
         this.#draw(false);
@@ -76,7 +82,10 @@ export class Reporter {
   done(message: string): void {
     if (this.#quiet) return;
     this.#clear();
-    const stats = this.#filesDone > 0 ? ` (${this.#filesDone} file${this.#filesDone === 1 ? '' : 's'}, ${formatBytes(this.#bytes)} downloaded and hashed)` : '';
+    const parts: string[] = [];
+    if (this.#filesDone > 0) parts.push(`${this.#filesDone} file${this.#filesDone === 1 ? '' : 's'} downloaded and hashed, ${formatBytes(this.#bytes)}`);
+    if (this.#cached > 0) parts.push(`${this.#cached} digest${this.#cached === 1 ? '' : 's'} from the cache`);
+    const stats = parts.length > 0 ? ` (${parts.join('; ')})` : '';
     this.#out.write(`${message}${stats}\n`);
   }
 
@@ -103,7 +112,7 @@ export class Reporter {
     if (!force && now - this.#lastDraw < 100) return;
     this.#lastDraw = now;
     const parts = [this.#phase === 'resolving' ? `resolving (${this.#pages} pages)` : this.#phase];
-    if (this.#filesTotal > 0) parts.push(`${this.#filesDone}/${this.#filesTotal} files, ${formatBytes(this.#bytes)}`);
+    if (this.#filesTotal > 0) parts.push(`${this.#filesDone + this.#cached}/${this.#filesTotal} files, ${formatBytes(this.#bytes)}`);
     this.#out.write(`\r\x1b[K${parts.join(' | ')}`);
     this.#lineShown = true;
   }

@@ -21,7 +21,8 @@ export interface ComputedDigests {
 
 /** What supports a digest in the lock. A list, so attestations and second sources fit later. */
 export type Evidence =
-  | { kind: 'computed'; algorithm: 'sha256' }
+  /** We hashed the bytes: in this run ('download'), or in an earlier one under the same claims ('cache'). */
+  | { kind: 'computed'; algorithm: 'sha256'; from: 'download' | 'cache' }
   | { kind: 'index-claim'; source: string; algorithm: string }
   | { kind: 'size-claim'; source: string };
 
@@ -115,8 +116,8 @@ export class DigestMismatchError extends PinHashesError {
  * Checks every claim; returns the evidence that agreed. Digest claims are checked before the size
  * claim so the message shows both digests whenever the index made a digest claim.
  */
-export function verifyClaims(file: IndexedFile, digests: ComputedDigests): Evidence[] {
-  const evidence: Evidence[] = [{ kind: 'computed', algorithm: 'sha256' }];
+export function verifyClaims(file: IndexedFile, digests: ComputedDigests, from: 'download' | 'cache' = 'download'): Evidence[] {
+  const evidence: Evidence[] = [{ kind: 'computed', algorithm: 'sha256', from }];
   const sizes = file.size === undefined ? undefined : { claimed: file.size, computed: digests.size };
   for (const [alg, claimed] of Object.entries(file.hashes)) {
     const computed = alg === 'sha256' ? digests.sha256 : digests.others[alg];

@@ -2,3 +2,4 @@ export { ArtifactStore } from './store.js';
 export type { VerifiedFile, ArtifactStoreEvents } from './store.js';
 export { DigestMismatchError, hashStream, verifyClaims } from './hashing.js';
 export type { ComputedDigests, Evidence } from './hashing.js';
+export { cacheKeyFor } from './cache-key.js';

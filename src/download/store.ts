@@ -14,6 +14,8 @@ import { HttpError, statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import type { IndexedFile } from '../package-index/types.js';
+import { cacheKeyFor } from './cache-key.js';
+import type { DigestCache } from '../cache/store.js';
 import { hashStream, readLimitFor, verifyClaims, type Evidence } from './hashing.js';
 
 export interface VerifiedFile {
@@ -24,6 +26,8 @@ export interface VerifiedFile {
 }
 
 export interface ArtifactStoreEvents {
+  /** A digest came from the cache: no download. */
+  onCacheHit?: (file: IndexedFile) => void;
   onDownloadStart?: (file: IndexedFile) => void;
   /** Bytes of one file arrived (a retried download reports its bytes again). */
   onDownloadProgress?: (file: IndexedFile, bytes: number) => void;
@@ -40,8 +44,14 @@ export class ArtifactStore {
   readonly #copies = new Map<string, Promise<{ path: string; verified: VerifiedFile }>>();
   #tempDir: Promise<string> | undefined;
 
-  constructor(http: HttpClient, options: { concurrency: number; retry: RetryPolicy; events?: ArtifactStoreEvents }) {
+  readonly #cache: DigestCache | undefined;
+
+  constructor(
+    http: HttpClient,
+    options: { concurrency: number; retry: RetryPolicy; events?: ArtifactStoreEvents; cache?: DigestCache | undefined },
+  ) {
     this.#http = http;
+    this.#cache = options.cache;
     this.#retry = options.retry;
     this.#limit = pLimit(options.concurrency);
     this.#events = options.events ?? {};
@@ -53,10 +63,25 @@ export class ArtifactStore {
     if (copy) return copy.then((c) => c.verified);
     let pending = this.#verified.get(file.url);
     if (!pending) {
-      pending = this.#limit(() => this.#download(file, undefined));
+      pending = this.#cachedOrDownloaded(file);
       this.#verified.set(file.url, pending);
     }
     return pending;
+  }
+
+  async #cachedOrDownloaded(file: IndexedFile): Promise<VerifiedFile> {
+    const key = this.#cache ? await cacheKeyFor(file) : undefined;
+    if (this.#cache && key) {
+      const record = await this.#cache.getDigest(key);
+      if (record) {
+        // The record was verified against these same claims when it was written; verify again
+        // anyway, so a record can never vouch for something the claims contradict.
+        const evidence = verifyClaims(file, record, 'cache');
+        this.#events.onCacheHit?.(file);
+        return { file, sha256: record.sha256, size: record.size, evidence };
+      }
+    }
+    return this.#limit(() => this.#download(file, undefined));
   }
 
   /**
@@ -140,6 +165,10 @@ export class ArtifactStore {
     );
     const evidence = verifyClaims(file, result);
     this.#events.onDownloadDone?.(file, result.size);
+    if (this.#cache) {
+      const key = await cacheKeyFor(file);
+      if (key) await this.#cache.putDigest(key, { sha256: result.sha256, size: result.size, others: result.others });
+    }
     return { file, sha256: result.sha256, size: result.size, evidence };
   }
 }

@@ -5,6 +5,8 @@
  */
 import { PinHashesError } from '../errors.js';
 import type { ArtifactStore } from '../download/store.js';
+import { cacheKeyFor } from '../download/cache-key.js';
+import type { DigestCache } from '../cache/store.js';
 import type { HttpClient } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import type { RetryPolicy } from '../http/retry.js';
@@ -31,6 +33,8 @@ export interface IndexProviderDeps {
   /** Called once per project page, with the indexes that also had the project (for --verbose). */
   onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
   onMetadata?: (name: PackageName, version: Version, file: IndexedFile, metadata: DistributionMetadata) => void;
+  /** Records of metadata read in earlier runs; absent with --no-cache. */
+  cache?: DigestCache | undefined;
 }
 
 export class IndexProvider implements ResolverProvider {
@@ -84,7 +88,7 @@ export class IndexProvider implements ResolverProvider {
     else group = (await this.#project(name))?.versions.get(version.toString());
     const file = group ? (url !== undefined ? group.all[0] : bestFile(group, this.#deps.target)) : undefined;
     if (!file) throw new Error(`Assertion failed: metadata asked for ${name} ${version.toString()}, which has no usable file`);
-    const metadata = await readMetadata(file, { http: this.#deps.http, store: this.#deps.store, retry: this.#deps.retry });
+    const metadata = await this.#readMetadataCached(file);
     this.#deps.onMetadata?.(name, version, file, metadata);
     const requiresDist: Requirement[] = [];
     for (const line of metadata.requiresDist) {
@@ -108,6 +112,19 @@ export class IndexProvider implements ResolverProvider {
       }
     }
     return { requiresDist, requiresPython, providesExtra: metadata.providesExtra };
+  }
+
+  /** Metadata is a function of the file's bytes, so it is cached under the same key as its digest. */
+  async #readMetadataCached(file: IndexedFile): Promise<DistributionMetadata> {
+    const cache = this.#deps.cache;
+    const key = cache ? await cacheKeyFor(file) : undefined;
+    if (cache && key) {
+      const cached = await cache.getMetadata(key);
+      if (cached) return cached;
+    }
+    const metadata = await readMetadata(file, { http: this.#deps.http, store: this.#deps.store, retry: this.#deps.retry });
+    if (cache && key) await cache.putMetadata(key, metadata);
+    return metadata;
   }
 
   #project(name: PackageName): Promise<ProjectFiles | undefined> {

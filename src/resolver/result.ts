@@ -86,7 +86,8 @@ export function buildResolution(
       }
     }
     const reasons = via.get(name) ?? new Set<string>();
-    for (const source of constraints.get(name)?.sources ?? []) reasons.add(source);
+    // An empty source is a constraint of this run only (`-P 'name<2'`): it leaves no trace in the lock.
+    for (const source of constraints.get(name)?.sources ?? []) if (source !== '') reasons.add(source);
     const resolved: ResolvedPackage = {
       name,
       version: base.version,

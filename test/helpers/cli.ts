@@ -1,5 +1,7 @@
 // Runs the built CLI as a user would: a child process, real argv, real exit code.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './paths.js';
 
@@ -11,11 +13,16 @@ export interface CliResult {
 
 export const cliPath = join(projectRoot, 'bin', 'pin-hashes.js');
 
+/**
+ * Each run gets a fresh, empty digest cache unless the test names one (PIN_HASHES_CACHE_DIR in
+ * `env`): runs must not see each other's records, nor the user's real cache.
+ */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+  const ownCache = options.env?.['PIN_HASHES_CACHE_DIR'] === undefined ? mkdtempSync(join(tmpdir(), 'pin-hashes-cache-')) : undefined;
+  return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: options.cwd ?? projectRoot,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...(ownCache ? { PIN_HASHES_CACHE_DIR: ownCache } : {}), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -28,5 +35,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+  }).finally(() => {
+    if (ownCache) rmSync(ownCache, { recursive: true, force: true });
   });
 }

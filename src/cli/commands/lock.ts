@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { lock } from '../../api/lock.js';
+import { describeChange } from '../../api/changes.js';
 
 import { Reporter } from '../reporter.js';
 
@@ -22,6 +23,10 @@ const LockFlags = z.object({
   'only-binary': z.array(z.string()),
   'no-binary': z.array(z.string()),
   'dry-run': z.boolean(),
+  upgrade: z.boolean(),
+  'upgrade-package': z.array(z.string()),
+  'cache-dir': z.string().optional(),
+  'no-cache': z.boolean(),
   concurrency: z.number().int().min(1).max(64),
   json: z.boolean(),
   quiet: z.boolean(),
@@ -52,11 +57,20 @@ export function lockCommand(yargs: Argv): Argv {
         .option('no-binary', { type: 'string', array: true, default: [] as string[], describe: "Sdists only for these packages (names, ':all:' or ':none:')" })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Do everything but write the output' })
         .option('concurrency', { type: 'number', default: 8, describe: 'Downloads at once' })
-        .option('cache-dir', { type: 'string', describe: 'Digest cache folder (accepted; the cache is not implemented yet, every run downloads)' })
-        .option('no-cache', { type: 'boolean', default: false, describe: 'Bypass the digest cache' })
+        .option('upgrade', { alias: 'U', type: 'boolean', default: false, describe: 'Ignore the pins of the existing output: take the newest versions' })
+        .option('upgrade-package', {
+          alias: 'P',
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: "Free this package (and what must move with it); 'name<2' also constrains it",
+        })
+        .option('cache-dir', { type: 'string', describe: 'Digest cache folder (default: the platform cache folder, or PIN_HASHES_CACHE_DIR)' })
+        .option('no-cache', { type: 'boolean', default: false, describe: 'Download and hash every file again; read and write no cache' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
         .example('$0 lock', 'requirements.in -> requirements.txt')
         .example('$0 lock requirements.in -o - --python-version 3.12', 'print the lock for Python 3.12')
+        .example('$0 lock -P requests', 'bump requests (and only what must move with it)')
         .example('$0 lock -i https://pypi.example/simple/ --only-binary :all:', 'a private index, wheels only')
         .example('pip install --require-hashes -r requirements.txt', 'then install it')
         .check((argv) => {
@@ -80,6 +94,10 @@ export function lockCommand(yargs: Argv): Argv {
         onlyBinary: flags['only-binary'],
         noBinary: flags['no-binary'],
         dryRun: flags['dry-run'],
+        upgrade: flags.upgrade,
+        upgradePackages: flags['upgrade-package'],
+        cacheDir: flags['cache-dir'],
+        noCache: flags['no-cache'],
         concurrency: flags.concurrency,
         events: reporter.events(),
       });
@@ -91,6 +109,7 @@ export function lockCommand(yargs: Argv): Argv {
               outcome: result.outcome,
               header: result.lock.header,
               packages: result.lock.packages,
+              changes: result.changes,
               warnings: result.warnings,
             },
             null,
@@ -103,6 +122,10 @@ export function lockCommand(yargs: Argv): Argv {
         reporter.stop();
         process.stdout.write(result.content);
         return;
+      }
+      if (result.hadPreviousLock) {
+        if (result.changes.length === 0) reporter.line('No pin changed.');
+        else for (const change of result.changes) reporter.line(describeChange(change));
       }
       const count = `${result.lock.packages.length} package${result.lock.packages.length === 1 ? '' : 's'}`;
       const where = result.outputPath ?? '';

@@ -1,0 +1,251 @@
+/**
+ * `check`, for CI (Yarn's immutable install, `dedupe --check`): regenerate the lock in memory
+ * from the inputs and the target recorded in its header, with its own pins as preferences, and
+ * compare. With `verify`, download every pinned file again (no cache) and compare digests.
+ * Never writes anything, not even the cache.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { PinHashesError } from '../errors.js';
+import { DigestMismatchError } from '../download/hashing.js';
+import type { IndexedFile } from '../package-index/types.js';
+import { readLock, type ExistingLock, type ExistingPin } from '../lock/read.js';
+import { unifiedDiff } from '../lock/unified-diff.js';
+import type { PackageName } from '../pep/names.js';
+import type { Version } from '../pep/version.js';
+import type { LockEvents, LockOptions } from './options.js';
+import { openSession, runPipeline, type Session } from './pipeline.js';
+import { prepareRun } from './prepare.js';
+
+export interface CheckOptions {
+  /** The lock to check; default requirements.txt. */
+  lockFile?: string | undefined;
+  verify?: boolean | undefined;
+  cwd?: string | undefined;
+  env?: Record<string, string | undefined> | undefined;
+  concurrency?: number | undefined;
+  events?: LockEvents | undefined;
+}
+
+export type FindingKind = 'bytes-changed' | 'file-gone' | 'file-added' | 'yanked' | 'claims-disagree' | 'version-gone';
+
+export interface Finding {
+  kind: FindingKind;
+  package: PackageName;
+  version: string;
+  filename?: string | undefined;
+  /** A digest the lock lists. */
+  locked?: string | undefined;
+  /** The digest of what the index serves now. */
+  served?: string | undefined;
+  message: string;
+  /** Whether this finding alone fails the check (a yanked pin only warns). */
+  fails: boolean;
+}
+
+export interface CheckResult {
+  lockFile: string;
+  current: boolean;
+  /** Unified diff from the file to what `lock` would write now; empty when current. */
+  diff: string;
+  findings: Finding[];
+  warnings: string[];
+  exitCode: 0 | 1;
+}
+
+export async function check(options: CheckOptions): Promise<CheckResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const lockFile = resolvePath(cwd, options.lockFile ?? 'requirements.txt');
+  let text: string;
+  try {
+    text = await readFile(lockFile, 'utf8');
+  } catch {
+    throw new PinHashesError('NO_LOCK', `Cannot read the lock ${options.lockFile ?? 'requirements.txt'}`, {
+      exitCode: 2,
+      hint: 'Name the lock file (pin-hashes check path/to/requirements.txt) or make one with pin-hashes lock.',
+    });
+  }
+  const existing = readLock(text, options.lockFile ?? 'requirements.txt');
+  if (existing.command === null) {
+    throw new PinHashesError('NOT_A_PIN_HASHES_LOCK', `${options.lockFile ?? 'requirements.txt'} has no "pin-hashes lock" command in its header`, {
+      exitCode: 2,
+      hint: 'check reads the inputs and target from the header that pin-hashes lock writes; regenerate the file with pin-hashes lock.',
+    });
+  }
+  const lockOptions: LockOptions = {
+    ...optionsFromCommand(existing.command, options.lockFile ?? 'requirements.txt'),
+    outputFile: lockFile,
+    cwd: dirname(lockFile),
+    env: options.env,
+    concurrency: options.concurrency,
+    events: options.events,
+  };
+  const run = await prepareRun(lockOptions);
+  const preferences = new Map<PackageName, Version>();
+  for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
+  const regenerated = await runPipeline(run, {
+    preferences,
+    upgrade: new Set(),
+    extraConstraints: [],
+    cache: undefined,
+    reuse: existing.pins,
+  });
+  const name = basename(lockFile);
+  const diff = unifiedDiff(text, regenerated.content, `${name} (as committed)`, `${name} (as pin-hashes lock would write it)`);
+  const warnings = [...regenerated.warnings];
+  const findings = options.verify ? await verifyPins(existing, lockOptions, warnings) : [];
+  const fails = diff !== '' || findings.some((f) => f.fails);
+  return { lockFile, current: diff === '', diff, findings, warnings, exitCode: fails ? 1 : 0 };
+}
+
+/** Re-downloads every file of every pinned version, with no cache, and sets digests side by side. */
+async function verifyPins(existing: ExistingLock, lockOptions: LockOptions, warnings: string[]): Promise<Finding[]> {
+  const run = await prepareRun(lockOptions);
+  lockOptions.events?.onPhase?.('verifying');
+  const session = openSession(run, undefined, warnings);
+  try {
+    const perPin = await Promise.all([...existing.pins.values()].map((pin) => verifyPin(session, pin)));
+    return perPin.flat();
+  } finally {
+    await session.close();
+  }
+}
+
+async function verifyPin(session: Session, pin: ExistingPin): Promise<Finding[]> {
+  const version = pin.version?.toString() ?? pin.url ?? '?';
+  const base = { package: pin.name, version };
+  let files: IndexedFile[];
+  let yanked = false;
+  if (pin.url !== null) {
+    files = await session.provider.lockFiles(pin.name, pin.version ?? (await directVersion(session, pin)), false, pin.url);
+  } else {
+    const candidates = await session.provider.getCandidates(pin.name);
+    const candidate = candidates.kind === 'found' ? candidates.candidates.find((c) => pin.version !== null && c.version.equals(pin.version)) : undefined;
+    if (!candidate || pin.version === null) {
+      return [{ ...base, kind: 'version-gone', fails: true, message: `${pin.name}==${version} is no longer offered by the index for this target` }];
+    }
+    yanked = candidate.yanked;
+    files = await session.provider.lockFiles(pin.name, pin.version, true, null);
+  }
+  const findings: Finding[] = [];
+  if (yanked) findings.push({ ...base, kind: 'yanked', fails: false, message: `${pin.name}==${version} has been yanked since it was locked` });
+  const locked = new Set(pin.hashes);
+  const matched = new Set<string>();
+  const unmatched: { file: IndexedFile; sha256: string }[] = [];
+  for (const file of files) {
+    try {
+      const verified = await session.store.verify(file);
+      if (locked.has(verified.sha256)) matched.add(verified.sha256);
+      else unmatched.push({ file, sha256: verified.sha256 });
+    } catch (error) {
+      if (error instanceof DigestMismatchError) {
+        findings.push({ ...base, kind: 'claims-disagree', fails: true, filename: file.filename, message: error.message });
+      } else if (error instanceof PinHashesError && error.code === 'FILE_GONE') {
+        findings.push({ ...base, kind: 'file-gone', fails: true, filename: file.filename, message: error.message });
+      } else {
+        throw error;
+      }
+    }
+  }
+  const missing = [...locked].filter((h) => !matched.has(h));
+  if (missing.length === 1 && unmatched.length === 1) {
+    // One listed digest no longer served and one served file the lock does not know: the same file, new bytes.
+    const [only] = unmatched;
+    findings.push({
+      ...base,
+      kind: 'bytes-changed',
+      fails: true,
+      filename: only?.file.filename,
+      locked: missing[0],
+      served: only?.sha256,
+      message: `${only?.file.filename}: the index now serves bytes with sha256 ${only?.sha256}; the lock has ${missing[0]}`,
+    });
+    return findings;
+  }
+  for (const sha of missing) {
+    findings.push({ ...base, kind: 'file-gone', fails: true, locked: sha, message: `${pin.name}==${version}: no file of the index has the locked sha256 ${sha} any more` });
+  }
+  for (const u of unmatched) {
+    findings.push({
+      ...base,
+      kind: 'file-added',
+      fails: true,
+      filename: u.file.filename,
+      served: u.sha256,
+      message: `${u.file.filename} was added to ${pin.name}==${version} after the lock was made (sha256 ${u.sha256}); pip may pick it and then fail the hash check`,
+    });
+  }
+  return findings;
+}
+
+async function directVersion(session: Session, pin: ExistingPin): Promise<Version> {
+  const result = await session.provider.getCandidates(pin.name, pin.url ?? undefined);
+  const first = result.kind === 'found' ? result.candidates[0] : undefined;
+  if (!first) throw new Error(`Assertion failed: a direct reference for ${pin.name} has no candidate`);
+  return first.version;
+}
+
+/**
+ * The lock options recorded in a header's regeneration command. Only the flags `lock` writes
+ * there are read; anything else means the header was edited by hand.
+ */
+export function optionsFromCommand(argv: readonly string[], file: string): Omit<LockOptions, 'cwd' | 'env' | 'events'> {
+  const out: Omit<LockOptions, 'cwd' | 'env' | 'events'> & { inputs: string[] } = { inputs: [], extraIndexUrls: [], findLinks: [], onlyBinary: [], noBinary: [] };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined) throw badHeader(file, `${flag} has no value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    switch (arg) {
+      case '--python-version':
+        out.pythonVersion = value(i++, arg);
+        break;
+      case '--python-platform':
+        out.pythonPlatform = value(i++, arg);
+        break;
+      case '--index-url':
+      case '-i':
+        out.indexUrl = value(i++, arg);
+        break;
+      case '--extra-index-url':
+        out.extraIndexUrls?.push(value(i++, arg));
+        break;
+      case '--find-links':
+      case '-f':
+        out.findLinks?.push(value(i++, arg));
+        break;
+      case '--no-index':
+        out.noIndex = true;
+        break;
+      case '--index-strategy':
+        out.mergeIndexes = value(i++, arg) === 'unsafe-best-match';
+        break;
+      case '--pre':
+        out.pre = true;
+        break;
+      case '--only-binary':
+        out.onlyBinary?.push(value(i++, arg));
+        break;
+      case '--no-binary':
+        out.noBinary?.push(value(i++, arg));
+        break;
+      case '-o':
+      case '--output-file':
+        i++;
+        break;
+      default:
+        if (arg.startsWith('-')) throw badHeader(file, `unknown option ${arg}`);
+        out.inputs.push(arg);
+    }
+  }
+  return out;
+}
+
+function badHeader(file: string, problem: string): PinHashesError {
+  return new PinHashesError('BAD_LOCK_HEADER', `${file}: the "pin-hashes lock" command in the header cannot be read: ${problem}`, {
+    exitCode: 2,
+    hint: 'Regenerate the lock with pin-hashes lock.',
+  });
+}

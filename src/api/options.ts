@@ -1,0 +1,44 @@
+import type { ArtifactStoreEvents } from '../download/store.js';
+import type { TimeoutSettings } from '../http/client.js';
+import type { RetryPolicy } from '../http/retry.js';
+import type { PackageName } from '../pep/names.js';
+
+export interface LockEvents extends ArtifactStoreEvents {
+  onPhase?: (phase: 'resolving' | 'hashing' | 'writing' | 'verifying') => void;
+  onPage?: (url: string, status: number) => void;
+  onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
+  onResolved?: (packages: number, files: number) => void;
+  onWarning?: (message: string) => void;
+}
+
+/** Everything that decides what a lock contains, plus how the run behaves. */
+export interface LockOptions {
+  inputs: string[];
+  /** Output path; '-' prints; default: the input's name with `.in` replaced by `.txt`. */
+  outputFile?: string | undefined;
+  indexUrl?: string | undefined;
+  extraIndexUrls?: string[] | undefined;
+  findLinks?: string[] | undefined;
+  noIndex?: boolean | undefined;
+  /** pip's merge of all indexes instead of first-index-wins. */
+  mergeIndexes?: boolean | undefined;
+  pythonVersion?: string | undefined;
+  pythonPlatform?: string | undefined;
+  pre?: boolean | undefined;
+  onlyBinary?: string[] | undefined;
+  noBinary?: string[] | undefined;
+  /** -U: ignore every pin of the existing lock. */
+  upgrade?: boolean | undefined;
+  /** -P: free these packages (`name` or `name<2`, a specifier constraining the new pin). */
+  upgradePackages?: string[] | undefined;
+  dryRun?: boolean | undefined;
+  concurrency?: number | undefined;
+  /** Digest cache folder; default per platform (see cache/location.ts). */
+  cacheDir?: string | undefined;
+  noCache?: boolean | undefined;
+  cwd?: string | undefined;
+  env?: Record<string, string | undefined> | undefined;
+  retry?: RetryPolicy | undefined;
+  timeouts?: TimeoutSettings | undefined;
+  events?: LockEvents | undefined;
+}

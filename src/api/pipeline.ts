@@ -1,0 +1,201 @@
+/**
+ * One run of the lock pipeline, shared by `lock` and `check`: resolve through the indexes, then
+ * download and hash every file of every pin (or take digests from the cache, or, for `check`,
+ * from the lock under test when a pin did not move), then render.
+ */
+import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
+import type { DigestCache } from '../cache/store.js';
+import { ArtifactStore } from '../download/store.js';
+import { HttpClient } from '../http/client.js';
+import { stripCredentials } from '../http/redact.js';
+import { httpSettingsFromEnv } from '../http/settings.js';
+import type { Lock, LockedPackage } from '../lock/model.js';
+import type { ExistingPin } from '../lock/read.js';
+import { renderRequirementsTxt } from '../lock/requirements-txt.js';
+import { IndexClient } from '../package-index/client.js';
+import type { PackageName } from '../pep/names.js';
+import { formatPlatform } from '../pep/tags.js';
+import type { Version } from '../pep/version.js';
+import { IndexProvider } from '../provider/index-provider.js';
+import { resolve, type Resolution, type RootRequirement } from '../resolver/index.js';
+import { defaultOutput, isUrl, targetDescription, type PreparedRun } from './prepare.js';
+import { VERSION } from './version.js';
+
+export interface PipelineParams {
+  preferences: ReadonlyMap<PackageName, Version>;
+  upgrade: ReadonlySet<PackageName> | 'all';
+  /** From `-P 'name<2'`. */
+  extraConstraints: RootRequirement[];
+  cache: DigestCache | undefined;
+  /** Pins whose hashes are taken as listed when the new pin is the same (check's "is it current?"). */
+  reuse?: ReadonlyMap<PackageName, ExistingPin> | undefined;
+}
+
+export interface PipelineResult {
+  lock: Lock;
+  content: string;
+  resolution: Resolution;
+  /** Filenames by sha256, for the change summary. */
+  filenames: Map<string, string>;
+  warnings: string[];
+}
+
+/** The objects of one run that talk to the network; close() releases sockets and temp files. */
+export interface Session {
+  http: HttpClient;
+  store: ArtifactStore;
+  index: IndexClient;
+  provider: IndexProvider;
+  close(): Promise<void>;
+}
+
+export function openSession(run: PreparedRun, cache: DigestCache | undefined, warnings: string[]): Session {
+  const { options, target } = run;
+  const events = options.events ?? {};
+  const settings = httpSettingsFromEnv(run.env);
+  const retry = options.retry ?? settings.retry;
+  const http = new HttpClient({ timeouts: options.timeouts ?? settings.timeouts, userAgent: `pin-hashes/${VERSION}` });
+  const store = new ArtifactStore(http, { concurrency: options.concurrency ?? 8, retry, events, cache });
+  const index = new IndexClient(http, { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.mergeIndexes ?? false }, retry, {
+    onPage: events.onPage,
+    onRetry: events.onRetry,
+  });
+  const provider = new IndexProvider({
+    index,
+    http,
+    store,
+    retry,
+    target,
+    binary: run.formats,
+    cache,
+    onProject: (name, sources, shadowed) => {
+      events.onProject?.(name, sources, shadowed);
+      if (shadowed.length > 0) {
+        warnings.push(`${name} is on ${sources.join(', ')} and also on ${shadowed.join(', ')}; only the first index is used`);
+      }
+    },
+  });
+  return {
+    http,
+    store,
+    index,
+    provider,
+    async close() {
+      await store.close();
+      http.close();
+    },
+  };
+}
+
+export async function runPipeline(run: PreparedRun, params: PipelineParams): Promise<PipelineResult> {
+  const { options, target } = run;
+  const events = options.events ?? {};
+  const warnings = [...run.warnings];
+  const session = openSession(run, params.cache, warnings);
+  const { store, provider } = session;
+  try {
+    events.onPhase?.('resolving');
+    const base = run.outputPath === null ? run.cwd : dirname(run.outputPath);
+    const sourceLabel = (file: string, constraint: boolean): string =>
+      `${constraint ? '-c' : '-r'} ${displayPath(base, resolvePath(run.cwd, file))}`;
+    const resolution = await resolve(provider, {
+      requirements: run.input.requirements.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, false) })),
+      constraints: [
+        ...run.input.constraints.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, true) })),
+        ...params.extraConstraints,
+      ],
+      environment: target.markerEnvironment,
+      pythonVersion: target.pythonVersion,
+      allowPrereleases: Boolean(options.pre) || run.input.pre,
+      preferences: params.preferences,
+      upgrade: params.upgrade,
+    });
+    warnings.push(...resolution.warnings);
+
+    events.onPhase?.('hashing');
+    const filenames = new Map<string, string>();
+    const fileLists = await Promise.all(
+      resolution.packages.map((pkg) => {
+        const reused = params.reuse?.get(pkg.name);
+        if (reused && sameTarget(reused, pkg.version, pkg.url)) return Promise.resolve(undefined);
+        return provider.lockFiles(pkg.name, pkg.version, pkg.yanked, pkg.url);
+      }),
+    );
+    events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
+    const packages: LockedPackage[] = await Promise.all(
+      resolution.packages.map(async (pkg, i): Promise<LockedPackage> => {
+        const common = {
+          name: pkg.name,
+          version: pkg.version.toString(),
+          url: pkg.url === null ? null : stripCredentials(pkg.url),
+          via: pkg.via,
+          yanked: pkg.yanked,
+        };
+        const files = fileLists[i];
+        if (files === undefined) {
+          const reused = params.reuse?.get(pkg.name);
+          return { ...common, files: (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] })) };
+        }
+        const verified = await Promise.all(files.map((file) => store.verify(file)));
+        for (const v of verified) filenames.set(v.sha256, v.file.filename);
+        if (pkg.yanked) {
+          warnings.push(
+            `${pkg.name}==${pkg.version.toString()} is yanked${pkg.yankedReason ? ` (${pkg.yankedReason})` : ''}; it is locked because it is pinned exactly`,
+          );
+        }
+        if (verified.length === 0) throw new Error(`Assertion failed: ${pkg.name}==${pkg.version.toString()} was resolved but has no file to hash`);
+        return {
+          ...common,
+          files: verified.map((v) => ({ filename: v.file.filename, url: v.file.url, sha256: v.sha256, size: v.size, evidence: v.evidence })),
+        };
+      }),
+    );
+
+    const lock: Lock = {
+      header: {
+        toolVersion: VERSION,
+        targetDescription: targetDescription(target),
+        command: regenerateCommand(run),
+        indexes: run.indexesAsWritten.map((url) => stripCredentials(url.endsWith('/') ? url : url + '/')),
+      },
+      packages,
+    };
+    return { lock, content: renderRequirementsTxt(lock), resolution, filenames, warnings };
+  } finally {
+    await session.close();
+  }
+}
+
+function sameTarget(pin: ExistingPin, version: Version, url: string | null): boolean {
+  if (url !== null || pin.url !== null) return url !== null && pin.url !== null && stripCredentials(url) === stripCredentials(pin.url);
+  return pin.version !== null && pin.version.toString() === version.toString();
+}
+
+/** The command that regenerates this lock; `check` reads its options back (see api/check.ts). */
+function regenerateCommand(run: PreparedRun): string {
+  const { options, target, cwd, outputPath, inputs } = run;
+  const base = outputPath === null ? cwd : dirname(outputPath);
+  const parts = ['pin-hashes', 'lock'];
+  parts.push('--python-version', target.pythonVersion.toString(), '--python-platform', formatPlatform(target.platform));
+  if (options.indexUrl) parts.push('--index-url', stripCredentials(options.indexUrl));
+  for (const url of options.extraIndexUrls ?? []) parts.push('--extra-index-url', stripCredentials(url));
+  for (const link of options.findLinks ?? []) parts.push('--find-links', isUrl(link) ? stripCredentials(link) : displayPath(base, resolvePath(cwd, link)));
+  if (options.noIndex) parts.push('--no-index');
+  if (options.mergeIndexes) parts.push('--index-strategy', 'unsafe-best-match');
+  if (options.pre) parts.push('--pre');
+  for (const v of options.onlyBinary ?? []) parts.push('--only-binary', v);
+  for (const v of options.noBinary ?? []) parts.push('--no-binary', v);
+  if (outputPath !== null && resolvePath(cwd, defaultOutput(inputs)) !== outputPath) parts.push('-o', displayPath(base, outputPath));
+  for (const inputPath of inputs) parts.push(displayPath(base, resolvePath(cwd, inputPath)));
+  return parts.map(shellQuote).join(' ');
+}
+
+/** Paths in the lock are relative to the lock's folder and use '/', so the file is the same on every machine. */
+export function displayPath(base: string, path: string): string {
+  const rel = relative(base, path) || '.';
+  return rel.split(sep).join('/');
+}
+
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

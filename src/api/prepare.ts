@@ -1,0 +1,93 @@
+/**
+ * Turning LockOptions into what a run needs: the inputs read, the output path, the target, the
+ * format control, the sources. Shared by `lock` and `check` (check rebuilds LockOptions from a
+ * lock's header and runs the same preparation).
+ */
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { PinHashesError } from '../errors.js';
+import { formatPlatform, parsePythonPlatform } from '../pep/tags.js';
+import { makeTarget, type Target } from '../pep/target.js';
+import type { FormatControl } from '../requirements/format-control.js';
+import { readRequirementsFiles, type RequirementsInput } from '../requirements/index.js';
+import { hostPlatform, hostPythonVersion } from './host.js';
+import type { LockOptions } from './options.js';
+
+export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
+
+export interface PreparedRun {
+  options: LockOptions;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  inputs: string[];
+  /** Absolute; null with `-o -`. */
+  outputPath: string | null;
+  input: RequirementsInput;
+  target: Target;
+  formats: FormatControl;
+  /** Index URLs to fetch from (credentials and `${VAR}` expanded). */
+  indexes: string[];
+  /** The same indexes as they may be recorded: `${VAR}` kept as written, for the header. */
+  indexesAsWritten: string[];
+  findLinks: string[];
+  warnings: string[];
+}
+
+export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const inputs = options.inputs.length > 0 ? options.inputs : ['requirements.in'];
+  const outputPath = options.outputFile === '-' ? null : resolvePath(cwd, options.outputFile ?? defaultOutput(inputs));
+  for (const inputPath of inputs) {
+    if (outputPath !== null && resolvePath(cwd, inputPath) === outputPath) {
+      throw new PinHashesError('OUTPUT_IS_INPUT', `The output ${inputPath} would overwrite the input ${inputPath}`, {
+        exitCode: 2,
+        hint: 'Name the output with -o, e.g. -o requirements.txt for requirements.in.',
+      });
+    }
+  }
+  const input = await readRequirementsFiles(inputs, { env, cwd });
+  const warnings = input.warnings.map((w) => `${w.location.file}:${w.location.line}: ${w.message}`);
+  const target = makeTarget(options.pythonVersion ?? hostPythonVersion(), parsePythonPlatform(options.pythonPlatform ?? hostPlatform()));
+  const formats = input.formatControl.clone();
+  // The command line is read after the files, as pip reads its options (later values win).
+  for (const value of options.noBinary ?? []) formats.addNoBinary(value);
+  for (const value of options.onlyBinary ?? []) formats.addOnlyBinary(value);
+  const { indexes, indexesAsWritten } = indexUrls(input, options);
+  const findLinks = [...(options.findLinks ?? []).map((f) => (isUrl(f) ? f : resolvePath(cwd, f))), ...input.findLinks.map((f) => f.value)];
+  const needsIndex = [...input.requirements, ...input.constraints].some((r) => r.requirement.url === null);
+  if (indexes.length === 0 && findLinks.length === 0 && needsIndex) {
+    throw new PinHashesError('NO_SOURCES', 'No index and no --find-links location to take packages from', {
+      exitCode: 2,
+      hint: 'Drop --no-index, or add --find-links DIR.',
+    });
+  }
+  return { options, cwd, env, inputs, outputPath, input, target, formats, indexes, indexesAsWritten, findLinks, warnings };
+}
+
+export function targetDescription(target: Target): string {
+  return `CPython ${target.pythonVersion.toString()} on ${formatPlatform(target.platform)}`;
+}
+
+export function defaultOutput(inputs: readonly string[]): string {
+  const [first] = inputs;
+  if (inputs.length === 1 && first !== undefined && first.endsWith('.in')) return first.slice(0, -3) + '.txt';
+  if (inputs.length === 1 && first !== undefined && basename(first) === 'pyproject.toml') return resolvePath(dirname(first), 'requirements.txt');
+  return 'requirements.txt';
+}
+
+/** CLI options beat the input files' own -i/--extra-index-url lines. */
+function indexUrls(input: RequirementsInput, options: LockOptions): { indexes: string[]; indexesAsWritten: string[] } {
+  if (options.noIndex || input.noIndex) return { indexes: [], indexesAsWritten: [] };
+  const fromCli = options.indexUrl;
+  const primary = fromCli ?? input.indexUrl?.expanded ?? DEFAULT_INDEX_URL;
+  const primaryWritten = fromCli ?? input.indexUrl?.url ?? DEFAULT_INDEX_URL;
+  return {
+    indexes: [primary, ...input.extraIndexUrls.map((u) => u.expanded), ...(options.extraIndexUrls ?? [])],
+    indexesAsWritten: [primaryWritten, ...input.extraIndexUrls.map((u) => u.url), ...(options.extraIndexUrls ?? [])],
+  };
+}
+
+export function isUrl(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+}
+

@@ -1,0 +1,63 @@
+/** `pin-hashes check [LOCK]`: is the lock current, and (--verify) does the index still serve its bytes? */
+import type { Argv } from 'yargs';
+import { z } from 'zod';
+import { check } from '../../api/check.js';
+import { Reporter } from '../reporter.js';
+
+const CheckFlags = z.object({
+  lock: z.string().optional(),
+  verify: z.boolean(),
+  json: z.boolean(),
+  concurrency: z.number().int().min(1).max(64),
+  quiet: z.boolean(),
+  verbose: z.boolean(),
+});
+
+export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): Argv {
+  return yargs.command(
+    'check [lock]',
+    'For CI: fail when the lock no longer matches its inputs, or (--verify) when the index no longer serves the locked bytes',
+    (y) =>
+      y
+        .positional('lock', { type: 'string', describe: 'The lock file (default: requirements.txt)' })
+        .option('verify', { type: 'boolean', default: false, describe: 'Download every pinned file again (no cache) and compare digests' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print findings and the diff as JSON on stdout' })
+        .option('concurrency', { type: 'number', default: 8, describe: 'Downloads at once' })
+        .example('$0 check', 'exit 1 with a diff when requirements.txt is stale')
+        .example('$0 check requirements.txt --verify', 'also prove the index still serves the locked bytes')
+        .check((argv) => {
+          CheckFlags.parse(argv);
+          return true;
+        }),
+    async (argv) => {
+      const flags = CheckFlags.parse(argv);
+      const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
+      const result = await check({ lockFile: flags.lock, verify: flags.verify, concurrency: flags.concurrency, events: reporter.events() });
+      setExitCode(result.exitCode);
+      if (flags.json) {
+        const data = { lock: result.lockFile, current: result.current, diff: result.diff, findings: result.findings, warnings: result.warnings, exitCode: result.exitCode };
+        process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+        return;
+      }
+      reporter.stop();
+      if (!result.current) {
+        process.stdout.write(result.diff);
+        reporter.line(`${result.lockFile} is stale: run the "To update" command in its header, then commit the result.`);
+      }
+      for (const finding of result.findings) {
+        const line = `${finding.fails ? 'error' : 'warning'}: [${finding.kind}] ${finding.message}`;
+        if (finding.fails) process.stderr.write(line + '\n');
+        else reporter.line(line);
+      }
+      const failing = result.findings.filter((f) => f.fails).length;
+      if (failing > 0) {
+        reporter.line(
+          `${failing} finding${failing === 1 ? '' : 's'}: the index no longer serves what was locked. Find out why before re-locking (pin-hashes lock -P NAME accepts the new files).`,
+        );
+      }
+      if (result.exitCode === 0) {
+        reporter.done(`${result.lockFile} is current${flags.verify ? ' and every pinned file still has its locked digest' : ''}`);
+      }
+    },
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * Cache keys for one listed file: its URL plus every claim its source makes. Returns undefined
+ * when nothing would reveal a change of the bytes (no digest claim on a remote file), so such a
+ * file is always downloaded.
+ */
+import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { IndexedFile } from '../package-index/types.js';
+import type { CacheKeyParts } from '../cache/store.js';
+
+export async function cacheKeyFor(file: IndexedFile): Promise<CacheKeyParts | undefined> {
+  const claims: Record<string, string | number | boolean> = {};
+  for (const [alg, hex] of Object.entries(file.hashes)) claims[`hash:${alg}`] = hex;
+  if (file.size !== undefined) claims['size'] = file.size;
+  if (typeof file.coreMetadata === 'object') {
+    for (const [alg, hex] of Object.entries(file.coreMetadata)) claims[`metadata:${alg}`] = hex;
+  }
+  if (file.url.startsWith('file:')) {
+    try {
+      const info = await stat(fileURLToPath(file.url));
+      claims['local:size'] = info.size;
+      claims['local:mtime'] = info.mtimeMs;
+      claims['local:ino'] = info.ino;
+    } catch {
+      return undefined;
+    }
+    return { url: file.url, claims };
+  }
+  return Object.keys(file.hashes).length > 0 ? { url: file.url, claims } : undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * Reading a lock back: the pins (preferences for the next lock, the baseline for `check`), their
+ * hashes and the regeneration command from the header. The body is a requirements file, so the
+ * requirements reader parses it; nothing here edits text with regexes.
+ */
+import { PinHashesError } from '../errors.js';
+import type { PackageName } from '../pep/names.js';
+import { Version } from '../pep/version.js';
+import { parseRequirementsText } from '../requirements/parse-text.js';
+import { shlexSplit } from '../requirements/shlex.js';
+
+export interface ExistingPin {
+  name: PackageName;
+  /** From the single `==` clause; null for a direct reference. */
+  version: Version | null;
+  url: string | null;
+  /** sha256 hex digests, lowercase, as listed. */
+  hashes: string[];
+}
+
+export interface ExistingLock {
+  pins: Map<PackageName, ExistingPin>;
+  /** The argv of the `pin-hashes lock ...` line in the header, without `pin-hashes lock`; null when absent. */
+  command: string[] | null;
+}
+
+const COMMAND_LINE = /^#\s+pin-hashes lock(?:\s(.*))?$/;
+
+export function readLock(text: string, file: string): ExistingLock {
+  const pins = new Map<PackageName, ExistingPin>();
+  let parsed;
+  try {
+    parsed = parseRequirementsText(text, file);
+  } catch (error) {
+    throw new PinHashesError('BAD_LOCK', `${file} cannot be read as a lock: ${error instanceof Error ? error.message : String(error)}`, {
+      exitCode: 2,
+      hint: 'Regenerate it with pin-hashes lock, or delete it.',
+      cause: error,
+    });
+  }
+  for (const line of parsed.lines) {
+    if (line.kind !== 'requirement') continue;
+    const req = line.requirement;
+    const clause = req.specifier.specifiers.length === 1 ? req.specifier.specifiers[0] : undefined;
+    const version = clause && (clause.operator === '==' || clause.operator === '===') ? Version.tryParse(clause.version) : null;
+    const hashes = line.hashes.filter((h) => h.startsWith('sha256:')).map((h) => h.slice('sha256:'.length).toLowerCase());
+    pins.set(req.name, { name: req.name, version, url: req.url, hashes });
+  }
+  let command: string[] | null = null;
+  for (const raw of text.split('\n')) {
+    const match = COMMAND_LINE.exec(raw.trimEnd());
+    if (match) {
+      try {
+        command = shlexSplit(match[1] ?? '');
+      } catch {
+        command = null;
+      }
+      break;
+    }
+    if (!raw.startsWith('#')) break;
+  }
+  return { pins, command };
+}
