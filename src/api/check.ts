@@ -102,7 +102,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 async function verifyPins(existing: ExistingLock, lockOptions: LockOptions, warnings: string[]): Promise<Finding[]> {
   const run = await prepareRun(lockOptions);
   lockOptions.events?.onPhase?.('verifying');
-  const session = openSession(run, undefined, warnings);
+  const session = openSession(run, { cache: undefined }, warnings);
   try {
     const perPin = await Promise.all([...existing.pins.values()].map((pin) => verifyPin(session, pin)));
     return perPin.flat();

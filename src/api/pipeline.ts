@@ -49,13 +49,27 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export function openSession(run: PreparedRun, cache: DigestCache | undefined, warnings: string[]): Session {
+export interface SessionOptions {
+  cache: DigestCache | undefined;
+  preferences?: ReadonlyMap<PackageName, Version> | undefined;
+  /**
+   * Start downloading and hashing a version's files as soon as the resolver asks for its
+   * metadata, overlapping hashing with resolution. A version the resolver later abandons costs
+   * its downloads, nothing else: digests are only used for the final pins.
+   */
+  hashAhead?: boolean | undefined;
+}
+
+export function openSession(run: PreparedRun, sessionOptions: SessionOptions, warnings: string[]): Session {
+  const { cache } = sessionOptions;
   const { options, target } = run;
   const events = options.events ?? {};
   const settings = httpSettingsFromEnv(run.env);
   const retry = options.retry ?? settings.retry;
-  const http = new HttpClient({ timeouts: options.timeouts ?? settings.timeouts, userAgent: `pin-hashes/${VERSION}` });
-  const store = new ArtifactStore(http, { concurrency: options.concurrency ?? 8, retry, events, cache });
+  const concurrency = options.concurrency ?? 8;
+  // Room for index pages and metadata beside `concurrency` artifact downloads to one host.
+  const http = new HttpClient({ timeouts: options.timeouts ?? settings.timeouts, userAgent: `pin-hashes/${VERSION}`, maxSocketsPerHost: concurrency + 4 });
+  const store = new ArtifactStore(http, { concurrency, retry, events, cache });
   const index = new IndexClient(http, { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.mergeIndexes ?? false }, retry, {
     onPage: events.onPage,
     onRetry: events.onRetry,
@@ -68,6 +82,17 @@ export function openSession(run: PreparedRun, cache: DigestCache | undefined, wa
     target,
     binary: run.formats,
     cache,
+    readAhead: true,
+    preferredVersion: (name) => sessionOptions.preferences?.get(name),
+    onMetadataRequested: (name, version, url) => {
+      if (!sessionOptions.hashAhead || url !== undefined) return;
+      provider
+        .lockFiles(name, version, false, null)
+        .then((files) => {
+          for (const file of files) store.verify(file).catch(() => undefined);
+        })
+        .catch(() => undefined);
+    },
     onProject: (name, sources, shadowed) => {
       events.onProject?.(name, sources, shadowed);
       if (shadowed.length > 0) {
@@ -91,7 +116,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
   const { options, target } = run;
   const events = options.events ?? {};
   const warnings = [...run.warnings];
-  const session = openSession(run, params.cache, warnings);
+  const session = openSession(run, { cache: params.cache, preferences: params.preferences, hashAhead: params.reuse === undefined }, warnings);
   const { store, provider } = session;
   try {
     events.onPhase?.('resolving');

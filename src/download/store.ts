@@ -4,6 +4,7 @@
  * (no range support) is hashed in that same pass. The unit is the one retry owner for artifacts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -43,6 +44,9 @@ export class ArtifactStore {
   readonly #verified = new Map<string, Promise<VerifiedFile>>();
   readonly #copies = new Map<string, Promise<{ path: string; verified: VerifiedFile }>>();
   #tempDir: Promise<string> | undefined;
+  #closed = false;
+  /** Bodies being read, destroyed on close() so read-ahead downloads nobody needs stop at once. */
+  readonly #active = new Set<Readable>();
 
   readonly #cache: DigestCache | undefined;
 
@@ -108,8 +112,10 @@ export class ArtifactStore {
     return pending;
   }
 
-  /** Removes temp copies. */
+  /** Stops downloads still running and removes temp copies. */
   async close(): Promise<void> {
+    this.#closed = true;
+    for (const body of this.#active) body.destroy();
     if (!this.#tempDir) return;
     const dir = await this.#tempDir;
     await rm(dir, { recursive: true, force: true });
@@ -128,7 +134,10 @@ export class ArtifactStore {
     this.#events.onDownloadStart?.(file);
     const result = await withRetries(
       async (attempt) => {
+        if (this.#closed) throw new Error('Assertion failed: download started after the store was closed');
         const response = attempt === 1 && opened ? opened : await this.#http.openStream(file.url);
+        this.#active.add(response.body);
+        response.body.once('close', () => this.#active.delete(response.body));
         if (response.status === 404 || response.status === 410) {
           response.body.resume();
           throw new PinHashesError(

@@ -35,6 +35,16 @@ export interface IndexProviderDeps {
   onMetadata?: (name: PackageName, version: Version, file: IndexedFile, metadata: DistributionMetadata) => void;
   /** Records of metadata read in earlier runs; absent with --no-cache. */
   cache?: DigestCache | undefined;
+  /**
+   * Read ahead of the resolver: when a project page arrives, fetch the metadata of the version
+   * the resolver will most likely pin (`preferredVersion`, else the newest final, non-yanked one),
+   * and when that arrives, the pages of its dependencies. Pages and metadata come in parallel
+   * waves instead of one resolver round at a time; each is still asked for once per run.
+   */
+  readAhead?: boolean | undefined;
+  preferredVersion?: ((name: PackageName) => Version | undefined) | undefined;
+  /** The resolver asked for this version's metadata: it is about to be pinned (or tried). */
+  onMetadataRequested?: ((name: PackageName, version: Version, url: string | undefined) => void) | undefined;
 }
 
 export class IndexProvider implements ResolverProvider {
@@ -65,6 +75,11 @@ export class IndexProvider implements ResolverProvider {
   }
 
   getMetadata(name: PackageName, version: Version, url?: string): Promise<DistMetadata> {
+    this.#deps.onMetadataRequested?.(name, version, url);
+    return this.#metadataOf(name, version, url);
+  }
+
+  #metadataOf(name: PackageName, version: Version, url?: string): Promise<DistMetadata> {
     const key = `${name}==${version.toString()}${url === undefined ? '' : ' @ ' + url}`;
     let pending = this.#metadata.get(key);
     if (!pending) {
@@ -133,11 +148,36 @@ export class IndexProvider implements ResolverProvider {
       pending = this.#deps.index.getProject(name).then((page) => {
         if (page.kind === 'not-found') return undefined;
         this.#deps.onProject?.(name, page.sources, page.shadowed);
-        return groupFiles(name, page.files, this.#deps.target, this.#deps.binary);
+        const files = groupFiles(name, page.files, this.#deps.target, this.#deps.binary);
+        if (this.#deps.readAhead) this.#readAhead(name, files);
+        return files;
       });
       this.#projects.set(name, pending);
     }
     return pending;
+  }
+
+  /** Best effort: failures are ignored here and met again, memoised, by whoever really needs the answer. */
+  #readAhead(name: PackageName, files: ProjectFiles): void {
+    const preferred = this.#deps.preferredVersion?.(name);
+    let pick: Version | undefined = preferred && files.versions.get(preferred.toString())?.usable.length ? preferred : undefined;
+    if (!pick) {
+      for (const group of files.versions.values()) {
+        if (group.usable.length === 0 || group.version.isPrerelease || group.usable.every((f) => f.yanked !== false)) continue;
+        if (!pick || group.version.compare(pick) > 0) pick = group.version;
+      }
+    }
+    if (!pick) return;
+    this.#metadataOf(name, pick).then(
+      (metadata) => {
+        for (const requirement of metadata.requiresDist) {
+          if (requirement.url !== null) continue;
+          if (requirement.marker && !markerHolds(requirement, this.#deps.target)) continue;
+          this.#project(requirement.name).catch(() => undefined);
+        }
+      },
+      () => undefined,
+    );
   }
 
   #directGroup(name: PackageName, url: string): VersionFiles {
@@ -156,5 +196,13 @@ export class IndexProvider implements ResolverProvider {
     const group: VersionFiles = { version, all: [file], usable: [file] };
     this.#direct.set(url, group);
     return group;
+  }
+}
+
+function markerHolds(requirement: Requirement, target: Target): boolean {
+  try {
+    return requirement.marker?.evaluate(target.markerEnvironment, '') ?? true;
+  } catch {
+    return false;
   }
 }
