@@ -9,6 +9,7 @@ import { ArtifactStore } from '../download/store.js';
 import { HttpClient } from '../http/client.js';
 import { stripCredentials } from '../http/redact.js';
 import { httpSettingsFromEnv } from '../http/settings.js';
+import { createMetadataLedger } from '../metadata/ladder.js';
 import type { Lock, LockedPackage } from '../lock/model.js';
 import type { ExistingPin } from '../lock/read.js';
 import { renderRequirementsTxt } from '../lock/requirements-txt.js';
@@ -68,8 +69,14 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   const retry = options.retry ?? settings.retry;
   const concurrency = options.concurrency ?? 8;
   // Room for index pages and metadata beside `concurrency` artifact downloads to one host.
-  const http = new HttpClient({ timeouts: options.timeouts ?? settings.timeouts, userAgent: `pin-hashes/${VERSION}`, maxSocketsPerHost: concurrency + 4 });
-  const store = new ArtifactStore(http, { concurrency, retry, events, cache });
+  const http = new HttpClient({
+    timeouts: options.timeouts ?? settings.timeouts,
+    userAgent: `pin-hashes/${VERSION}`,
+    maxSocketsPerHost: concurrency + 4,
+    netrc: run.netrc.netrc,
+  });
+  const ledger = createMetadataLedger();
+  const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
   const index = new IndexClient(http, { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.mergeIndexes ?? false }, retry, {
     onPage: events.onPage,
     onRetry: events.onRetry,
@@ -82,6 +89,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
     target,
     binary: run.formats,
     cache,
+    ledger,
     readAhead: true,
     preferredVersion: (name) => sessionOptions.preferences?.get(name),
     onMetadataRequested: (name, version, url) => {

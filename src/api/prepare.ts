@@ -10,6 +10,9 @@ import { makeTarget, type Target } from '../pep/target.js';
 import type { FormatControl } from '../requirements/format-control.js';
 import { readRequirementsFiles, type RequirementsInput } from '../requirements/index.js';
 import { hostPlatform, hostPythonVersion } from './host.js';
+import { loadNetrc, type NetrcFile } from '../http/netrc.js';
+import { registerExpandedSecrets } from '../http/redact.js';
+import { indexSettingsFromEnv, type EnvIndexSettings } from '../package-index/env.js';
 import type { LockOptions } from './options.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
@@ -30,6 +33,8 @@ export interface PreparedRun {
   indexesAsWritten: string[];
   findLinks: string[];
   warnings: string[];
+  /** netrc as pip would read it for this environment (see http/netrc.ts). */
+  netrc: NetrcFile;
 }
 
 export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
@@ -46,13 +51,20 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
     }
   }
   const input = await readRequirementsFiles(inputs, { env, cwd });
+  // Values the input expanded from ${VAR}: masked in every message from now on, shown as ${VAR}.
+  for (const written of [input.indexUrl?.url, ...input.extraIndexUrls.map((u) => u.url), ...input.findLinks.map((f) => f.written)]) {
+    if (written !== undefined) registerExpandedSecrets(written, env);
+  }
+  for (const r of [...input.requirements, ...input.constraints]) registerExpandedSecrets(r.text, env);
   const warnings = input.warnings.map((w) => `${w.location.file}:${w.location.line}: ${w.message}`);
+  const netrc = await loadNetrc(env);
+  if (netrc.problem) warnings.push(netrc.problem);
   const target = makeTarget(options.pythonVersion ?? hostPythonVersion(), parsePythonPlatform(options.pythonPlatform ?? hostPlatform()));
   const formats = input.formatControl.clone();
   // The command line is read after the files, as pip reads its options (later values win).
   for (const value of options.noBinary ?? []) formats.addNoBinary(value);
   for (const value of options.onlyBinary ?? []) formats.addOnlyBinary(value);
-  const { indexes, indexesAsWritten } = indexUrls(input, options);
+  const { indexes, indexesAsWritten } = indexUrls(input, options, indexSettingsFromEnv(env));
   const findLinks = [...(options.findLinks ?? []).map((f) => (isUrl(f) ? f : resolvePath(cwd, f))), ...input.findLinks.map((f) => f.value)];
   const needsIndex = [...input.requirements, ...input.constraints].some((r) => r.requirement.url === null);
   if (indexes.length === 0 && findLinks.length === 0 && needsIndex) {
@@ -61,7 +73,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
       hint: 'Drop --no-index, or add --find-links DIR.',
     });
   }
-  return { options, cwd, env, inputs, outputPath, input, target, formats, indexes, indexesAsWritten, findLinks, warnings };
+  return { options, cwd, env, inputs, outputPath, input, target, formats, indexes, indexesAsWritten, findLinks, warnings, netrc };
 }
 
 export function targetDescription(target: Target): string {
@@ -75,15 +87,16 @@ export function defaultOutput(inputs: readonly string[]): string {
   return 'requirements.txt';
 }
 
-/** CLI options beat the input files' own -i/--extra-index-url lines. */
-function indexUrls(input: RequirementsInput, options: LockOptions): { indexes: string[]; indexesAsWritten: string[] } {
+/** CLI options beat the input files' own lines, which beat PIP_INDEX_URL / PIP_EXTRA_INDEX_URL. */
+function indexUrls(input: RequirementsInput, options: LockOptions, fromEnv: EnvIndexSettings): { indexes: string[]; indexesAsWritten: string[] } {
   if (options.noIndex || input.noIndex) return { indexes: [], indexesAsWritten: [] };
   const fromCli = options.indexUrl;
-  const primary = fromCli ?? input.indexUrl?.expanded ?? DEFAULT_INDEX_URL;
-  const primaryWritten = fromCli ?? input.indexUrl?.url ?? DEFAULT_INDEX_URL;
+  const primary = fromCli ?? input.indexUrl?.expanded ?? fromEnv.indexUrl ?? DEFAULT_INDEX_URL;
+  const primaryWritten = fromCli ?? input.indexUrl?.url ?? fromEnv.indexUrl ?? DEFAULT_INDEX_URL;
+  const extras = [...fromEnv.extraIndexUrls, ...(options.extraIndexUrls ?? [])];
   return {
-    indexes: [primary, ...input.extraIndexUrls.map((u) => u.expanded), ...(options.extraIndexUrls ?? [])],
-    indexesAsWritten: [primaryWritten, ...input.extraIndexUrls.map((u) => u.url), ...(options.extraIndexUrls ?? [])],
+    indexes: [primary, ...input.extraIndexUrls.map((u) => u.expanded), ...extras],
+    indexesAsWritten: [primaryWritten, ...input.extraIndexUrls.map((u) => u.url), ...extras],
   };
 }
 

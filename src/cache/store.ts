@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { trackTemp, untrackTemp } from '../cleanup.js';
 
 const SCHEMA_VERSION = 1;
 
@@ -112,6 +113,7 @@ export class DigestCache {
 
   async #write(path: string, record: object): Promise<void> {
     const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    trackTemp(temp);
     try {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(temp, JSON.stringify(record) + '\n', 'utf8');
@@ -120,6 +122,8 @@ export class DigestCache {
       await rm(temp, { force: true });
       // A cache that cannot be written is slower, not wrong.
       this.#events.onWarning?.(`cannot write the cache at ${this.#root}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      untrackTemp(temp);
     }
   }
 }

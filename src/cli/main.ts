@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VERSION } from '../api/version.js';
 import { PinHashesError } from '../errors.js';
+import { NoSolutionError } from '../resolver/index.js';
 import { removeAllTemps } from '../cleanup.js';
 import { checkCommand } from './commands/check.js';
 import { lockCommand } from './commands/lock.js';
@@ -19,6 +20,7 @@ class UsageError extends PinHashesError {
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('-v') || argv.includes('--verbose');
+  const json = argv.includes('--json');
   installSignalHandlers();
   const parser = yargs(argv)
     .scriptName('pin-hashes')
@@ -48,11 +50,16 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     return exitCode;
   } catch (error) {
-    return report(error, verbose);
+    return report(error, verbose, json);
   }
 }
 
-function report(error: unknown, verbose: boolean): number {
+function report(error: unknown, verbose: boolean, json: boolean): number {
+  if (json && error instanceof NoSolutionError) {
+    // Bots read why there is no solution from stdout; people still get the sentence on stderr.
+    const data = { outcome: 'no-solution', code: error.code, message: error.message, hint: error.hint ?? null, explanation: error.explanation };
+    process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+  }
   if (error instanceof PinHashesError) {
     process.stderr.write(`error: ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);

@@ -51,7 +51,15 @@ export async function hashStream(
     if (alg !== 'sha256' && SUPPORTED.has(alg)) others.set(alg, createHash(alg));
   }
   let out: WriteStream | undefined;
-  if (options.saveTo) out = createWriteStream(options.saveTo);
+  let writeError: unknown;
+  if (options.saveTo) {
+    out = createWriteStream(options.saveTo);
+    // Destroying the stream with a write in flight (a broken download) makes it emit an error
+    // nobody else listens for; keep it, and report a real write failure after the pass.
+    out.on('error', (error: unknown) => {
+      writeError ??= error;
+    });
+  }
   let size = 0;
   try {
     for await (const chunk of body) {
@@ -80,8 +88,11 @@ export async function hashStream(
     });
   }
   if (out) {
-    out.end();
-    await once(out, 'finish');
+    if (writeError === undefined) {
+      out.end();
+      await Promise.race([once(out, 'finish'), once(out, 'error')]);
+    }
+    if (writeError !== undefined) throw new PinHashesError('TEMP_WRITE', `cannot write a temp copy of ${redactUrl(options.url)}: ${String(writeError)}`, { exitCode: 2, hint: 'Check the free space and permissions of the temp folder (TMPDIR).' });
   }
   if (options.expectedLength !== undefined && size !== options.expectedLength) {
     throw new HttpError(

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { trackTemp, untrackTemp } from '../cleanup.js';
 import { PinHashesError } from '../errors.js';
@@ -18,6 +19,7 @@ import type { IndexedFile } from '../package-index/types.js';
 import { cacheKeyFor } from './cache-key.js';
 import type { DigestCache } from '../cache/store.js';
 import { hashStream, readLimitFor, verifyClaims, type Evidence } from './hashing.js';
+import type { ArtifactInspector } from '../metadata/cross-check.js';
 
 export interface VerifiedFile {
   file: IndexedFile;
@@ -47,13 +49,23 @@ export class ArtifactStore {
   #closed = false;
   /** Bodies being read, destroyed on close() so read-ahead downloads nobody needs stop at once. */
   readonly #active = new Set<Readable>();
+  readonly #running = new Set<Promise<VerifiedFile>>();
 
   readonly #cache: DigestCache | undefined;
+  readonly #inspector: ArtifactInspector | undefined;
 
   constructor(
     http: HttpClient,
-    options: { concurrency: number; retry: RetryPolicy; events?: ArtifactStoreEvents; cache?: DigestCache | undefined },
+    options: {
+      concurrency: number;
+      retry: RetryPolicy;
+      events?: ArtifactStoreEvents;
+      cache?: DigestCache | undefined;
+      /** Looks at the verified bytes of the files it wants (metadata/cross-check.ts). */
+      inspector?: ArtifactInspector | undefined;
+    },
   ) {
+    this.#inspector = options.inspector;
     this.#http = http;
     this.#cache = options.cache;
     this.#retry = options.retry;
@@ -107,7 +119,10 @@ export class ArtifactStore {
       // An adopted response is already open: waiting for a pool slot could stall its socket.
       pending = response ? run() : this.#limit(run);
       this.#copies.set(file.url, pending);
-      this.#verified.set(file.url, pending.then((c) => c.verified));
+      const verified = pending.then((c) => c.verified);
+      // Nobody may ever ask verify() for this file (the run fails first): not an unhandled rejection.
+      verified.catch(() => undefined);
+      this.#verified.set(file.url, verified);
     }
     return pending;
   }
@@ -115,11 +130,19 @@ export class ArtifactStore {
   /** Stops downloads still running and removes temp copies. */
   async close(): Promise<void> {
     this.#closed = true;
+    // Read-ahead downloads still waiting for a slot are not wanted any more.
+    this.#limit.clearQueue();
     for (const body of this.#active) body.destroy();
+    // Let the destroyed downloads unwind (their temp files close) before the folder goes.
+    await Promise.allSettled([...this.#running]);
     if (!this.#tempDir) return;
     const dir = await this.#tempDir;
-    await rm(dir, { recursive: true, force: true });
-    untrackTemp(dir);
+    try {
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+      untrackTemp(dir);
+    } catch {
+      // Left tracked: the exit handler in cleanup.ts tries again.
+    }
   }
 
   #temp(): Promise<string> {
@@ -130,11 +153,35 @@ export class ArtifactStore {
     return this.#tempDir;
   }
 
-  async #download(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse): Promise<VerifiedFile> {
+  #download(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse): Promise<VerifiedFile> {
+    const running = this.#downloadInspected(file, saveTo, opened);
+    this.#running.add(running);
+    const forget = (): void => {
+      this.#running.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
+  async #downloadInspected(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse): Promise<VerifiedFile> {
     this.#events.onDownloadStart?.(file);
+    // Asked now, when the download starts: the inspector needs the very bytes that are hashed.
+    const inspect = this.#inspector?.wants(file) ?? false;
+    const inspectCopy = inspect && saveTo === undefined ? join(await this.#temp(), `inspect-${randomUUID()}-${file.filename}`) : undefined;
+    try {
+      return await this.#downloadOnce(file, saveTo ?? inspectCopy, opened, inspect);
+    } finally {
+      if (inspectCopy) await rm(inspectCopy, { force: true });
+    }
+  }
+
+  async #downloadOnce(file: IndexedFile, saveTo: string | undefined, opened: StreamResponse | undefined, inspect: boolean): Promise<VerifiedFile> {
     const result = await withRetries(
       async (attempt) => {
-        if (this.#closed) throw new Error('Assertion failed: download started after the store was closed');
+        if (this.#closed) {
+          // The run is over (a read-ahead download nobody needs, or a failure elsewhere).
+          throw new PinHashesError('CANCELLED', `${file.filename}: download cancelled, the run ended`, { exitCode: 2 });
+        }
         const response = attempt === 1 && opened ? opened : await this.#http.openStream(file.url);
         this.#active.add(response.body);
         response.body.once('close', () => this.#active.delete(response.body));
@@ -170,9 +217,12 @@ export class ArtifactStore {
         return digests;
       },
       this.#retry,
-      (error, attempt) => this.#events.onRetry?.(file.url, error, attempt),
+      (error, attempt) => {
+        if (!this.#closed) this.#events.onRetry?.(file.url, error, attempt);
+      },
     );
     const evidence = verifyClaims(file, result);
+    if (inspect && saveTo !== undefined) await this.#inspector?.inspect(file, saveTo);
     this.#events.onDownloadDone?.(file, result.size);
     if (this.#cache) {
       const key = await cacheKeyFor(file);

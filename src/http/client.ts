@@ -3,16 +3,28 @@
  * with a per-host socket limit, our own timeouts, no retries (the callers own them, see retry.ts),
  * credentials attached per origin and dropped on a redirect to another origin, and `file://`
  * URLs served from disk so local trees behave like an index.
+ *
+ * Credentials, in pip's order: the userinfo of a URL we were given (registered per origin), then
+ * netrc by host name. On a redirect the target gets only its own credentials, never the source's.
+ *
+ * Every error that leaves this module is an HttpError whose text went through redaction: got's
+ * and node's messages can quote a URL or a header, and we never let one carry a secret.
+ *
+ * Content-Encoding of artifacts: pip asks for `identity` and hashes the raw bytes as sent. We ask
+ * for identity too, and refuse a body that comes back encoded anyway (gzip from a misconfigured
+ * proxy): decoding it would lock a digest of bytes pip never receives, and hashing the encoded
+ * bytes would lock a file pip cannot install. Index pages are decoded normally (pip does too).
  */
 import http from 'node:http';
 import https from 'node:https';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import got, { RequestError, type Got, type Headers } from 'got';
 import { HttpError, statusError } from './errors.js';
-import { redactText, redactUrl } from './redact.js';
+import type { Netrc } from './netrc.js';
+import { redactSecrets, redactUrl, secretsOfUrl } from './redact.js';
 
 export interface TimeoutSettings {
   /** TCP (and TLS) connection established. */
@@ -30,8 +42,10 @@ export interface HttpClientOptions {
   /** Sockets per host. */
   maxSocketsPerHost?: number;
   userAgent?: string;
-  /** Extra credentials by origin (netrc). URLs that carry userinfo register themselves. */
+  /** Extra credentials by origin. URLs that carry userinfo register themselves. */
   credentials?: ReadonlyMap<string, Credentials>;
+  /** netrc, asked by host name when no registered credentials match (see netrc.ts). */
+  netrc?: Netrc;
 }
 
 export interface Credentials {
@@ -59,17 +73,23 @@ export class HttpClient {
   readonly #got: Got;
   readonly #agents: { http: http.Agent; https: https.Agent };
   readonly #credentials = new Map<string, Credentials>();
-  readonly #secretUrls: string[] = [];
+  readonly #netrc: Netrc | undefined;
+  readonly #secrets = new Set<string>();
+  readonly #timeouts: TimeoutSettings;
 
   constructor(options: HttpClientOptions = {}) {
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+    this.#timeouts = timeouts;
     const maxSockets = options.maxSocketsPerHost ?? 8;
     this.#agents = {
       http: new http.Agent({ keepAlive: true, maxSockets }),
       https: new https.Agent({ keepAlive: true, maxSockets }),
     };
-    for (const [origin, creds] of options.credentials ?? []) this.#credentials.set(origin, creds);
-    const credentials = this.#credentials;
+    this.#netrc = options.netrc;
+    for (const [origin, creds] of options.credentials ?? []) {
+      this.#credentials.set(origin, creds);
+      this.#remember(creds);
+    }
     this.#got = got.extend({
       agent: this.#agents,
       retry: { limit: 0 },
@@ -83,7 +103,10 @@ export class HttpClient {
           (updated) => {
             // Credentials belong to an origin; a redirect elsewhere must not carry them.
             const target = updated.url instanceof URL ? updated.url : new URL(String(updated.url));
-            const creds = credentials.get(target.origin);
+            // got would otherwise send userinfo found in a Location header.
+            updated.username = '';
+            updated.password = '';
+            const creds = this.#credentialsFor(target);
             if (creds) updated.headers.authorization = basicAuth(creds);
             else delete updated.headers.authorization;
           },
@@ -101,11 +124,10 @@ export class HttpClient {
       return url;
     }
     if (parsed.username === '' && parsed.password === '') return url;
-    this.#secretUrls.push(url);
-    this.#credentials.set(parsed.origin, {
-      username: decodeURIComponent(parsed.username),
-      password: decodeURIComponent(parsed.password),
-    });
+    for (const secret of secretsOfUrl(url)) this.#secrets.add(secret);
+    const creds = { username: safeDecode(parsed.username), password: safeDecode(parsed.password) };
+    this.#credentials.set(parsed.origin, creds);
+    this.#remember(creds);
     parsed.username = '';
     parsed.password = '';
     return parsed.toString();
@@ -113,7 +135,22 @@ export class HttpClient {
 
   /** Text with every known secret removed: for messages built from library errors. */
   redact(text: string): string {
-    return redactText(text, this.#secretUrls);
+    return redactSecrets(text, this.#secrets);
+  }
+
+  /** Registered credentials for the origin, else netrc's for the host name (pip's order). */
+  #credentialsFor(url: URL): Credentials | undefined {
+    const registered = this.#credentials.get(url.origin);
+    if (registered) return registered;
+    const fromNetrc = this.#netrc?.lookup(url.hostname);
+    if (fromNetrc) this.#remember(fromNetrc);
+    return fromNetrc;
+  }
+
+  #remember(creds: Credentials): void {
+    for (const secret of [creds.username, creds.password, basicAuth(creds).slice('Basic '.length)]) {
+      if (secret !== '') this.#secrets.add(secret);
+    }
   }
 
   async getText(url: string, accept: string): Promise<TextResponse> {
@@ -154,18 +191,85 @@ export class HttpClient {
     if (options.accept) headers.accept = options.accept;
     if (options.range) headers.range = options.range;
     // Artifacts are hashed as the server sends them, like pip, which asks for identity too.
-    if (!options.decompress) headers['accept-encoding'] = 'identity';
-    const target = new URL(url);
-    const creds = this.#credentials.get(target.origin);
+    const raw = !options.decompress;
+    if (raw) headers['accept-encoding'] = 'identity';
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      throw new HttpError(url, `${redactUrl(url)} is not a valid URL`, { retryable: false, code: 'BAD_URL' });
+    }
+    const creds = this.#credentialsFor(target);
     if (creds) headers.authorization = basicAuth(creds);
     const request = this.#got.stream(url, { headers, decompress: options.decompress ?? false });
-    return await new Promise<StreamResponse>((resolve, reject) => {
-      request.once('response', (response: http.IncomingMessage & { url: string; statusCode: number }) => {
-        request.off('error', onError);
-        resolve({ url: response.url, status: response.statusCode, headers: response.headers, body: request });
-      });
+    const response = await new Promise<http.IncomingMessage & { url: string; statusCode: number }>((resolve, reject) => {
       const onError = (error: unknown): void => reject(this.#wrap(url, error));
+      request.once('response', (res: http.IncomingMessage & { url: string; statusCode: number }) => {
+        request.off('error', onError);
+        resolve(res);
+      });
       request.once('error', onError);
+    });
+    const encoding = headerValue(response.headers['content-encoding']).trim().toLowerCase();
+    const ok = response.statusCode >= 200 && response.statusCode <= 299;
+    if (raw && ok && encoding !== '' && encoding !== 'identity') {
+      request.on('error', () => undefined);
+      request.destroy();
+      throw new HttpError(
+        url,
+        `${redactUrl(url)} was sent with Content-Encoding: ${encoding} although pin-hashes asked for the file as stored ` +
+          `(identity); the digest of a re-encoded body is not the digest of the file pip installs`,
+        {
+          retryable: false,
+          code: 'CONTENT_ENCODING',
+          hint: 'Configure the server or proxy in front of the index not to compress package files (they are compressed already), or use another mirror.',
+        },
+      );
+    }
+    return { url: response.url, status: response.statusCode, headers: response.headers, body: this.#guardBody(url, request) };
+  }
+
+  /**
+   * The body as our own stream: transport errors in the middle of it (reset, premature close, a
+   * stalled socket) come out as retryable HttpErrors that say how far the body got and carry no
+   * secret, whoever reads it. Destroying the returned stream aborts the request.
+   */
+  #guardBody(url: string, request: Readable): Readable {
+    const body = new PassThrough();
+    // A body nobody reads any more (a 404 drained with resume(), a caller that gave up) may still
+    // break; that must not become an uncaught 'error' event. Readers still get the error: async
+    // iteration and pipeline() listen for it themselves.
+    body.on('error', () => undefined);
+    let received = 0;
+    request.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    // on, not once: a second error from got must not go unhandled either.
+    request.on('error', (error: unknown) => body.destroy(this.#bodyError(url, error, received)));
+    body.once('close', () => {
+      if (!request.readableEnded) request.destroy();
+    });
+    request.pipe(body);
+    return body;
+  }
+
+  #bodyError(url: string, error: unknown, received: number): HttpError {
+    const shown = redactUrl(url);
+    if (error instanceof HttpError) return error;
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      return new HttpError(url, `${shown}: the server stopped sending after ${received} bytes (no data for ${seconds(this.#timeouts.idleMs)})`, {
+        retryable: true,
+        code: 'TIMEOUT',
+        hint: STALL_HINT,
+        cause: this.#safeCause(error),
+      });
+    }
+    const detail = error instanceof Error ? this.redact(error.message) : 'the stream failed';
+    return new HttpError(url, `${shown}: the connection broke off after ${received} bytes (${detail})`, {
+      retryable: true,
+      code: 'TRUNCATED',
+      hint: NETWORK_HINT,
+      cause: this.#safeCause(error),
     });
   }
 
@@ -176,9 +280,9 @@ export class HttpClient {
 
   #wrap(url: string, error: unknown): unknown {
     if (error instanceof HttpError) return error;
+    const shown = redactUrl(url);
     if (error instanceof RequestError) {
       const code = error.code;
-      const shown = redactUrl(url);
       if (code === 'ERR_TOO_MANY_REDIRECTS') {
         return new HttpError(url, `${shown}: too many redirects (a redirect loop?)`, {
           retryable: false,
@@ -187,18 +291,45 @@ export class HttpClient {
         });
       }
       if (error.name === 'TimeoutError') {
-        return new HttpError(url, `${shown}: timed out (${this.redact(error.message)})`, {
+        const what = /'(\w+)'/.exec(error.message)?.[1];
+        const phase =
+          what === 'connect' || what === 'lookup'
+            ? `could not connect within ${seconds(this.#timeouts.connectMs)}`
+            : what === 'response'
+              ? `sent no answer within ${seconds(this.#timeouts.responseMs)}`
+              : `went silent for ${seconds(this.#timeouts.idleMs)}`;
+        return new HttpError(url, `${shown}: timed out: the server ${phase}`, {
           retryable: true,
           code: 'TIMEOUT',
-          hint: 'The server stalled; try again later, or raise the timeouts.',
+          hint: STALL_HINT,
+          cause: this.#safeCause(error),
         });
       }
-      return new HttpError(url, `${shown}: ${this.redact(error.message)}`, { retryable: true, code: 'NETWORK_ERROR' });
+      return new HttpError(url, `${shown}: ${this.redact(error.message)}`, {
+        retryable: true,
+        code: 'NETWORK_ERROR',
+        hint: NETWORK_HINT,
+        cause: this.#safeCause(error),
+      });
     }
-    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^E[A-Z]+/.test(error.code)) {
-      return new HttpError(url, `${redactUrl(url)}: ${this.redact(error.message)}`, { retryable: true });
+    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^(E[A-Z]+|ERR_)/.test(error.code)) {
+      return new HttpError(url, `${shown}: ${this.redact(error.message)}`, { retryable: true, hint: NETWORK_HINT, cause: this.#safeCause(error) });
     }
     return error;
+  }
+
+  /**
+   * What an HttpError keeps of a library error: its name, code and redacted message. Never the
+   * error itself: got's errors hold the request options, Authorization header included, and an
+   * error may end up printed whole (an uncaught one, `--verbose`, a logger).
+   */
+  #safeCause(error: unknown): Error {
+    if (!(error instanceof Error)) return new Error(this.redact(String(error)));
+    const safe = new Error(this.redact(error.message));
+    safe.name = error.name;
+    if ('code' in error && typeof error.code === 'string') Object.assign(safe, { code: error.code });
+    safe.stack = `${safe.name}: ${safe.message}`;
+    return safe;
   }
 
   close(): void {
@@ -209,6 +340,21 @@ export class HttpClient {
 
 export function expectOk(url: string, response: { status: number }): void {
   if (response.status < 200 || response.status > 299) throw statusError(url, response.status);
+}
+
+const STALL_HINT = 'The server stalled; try again later, or allow more time with PIN_HASHES_TIMEOUT=<seconds>.';
+const NETWORK_HINT = 'Check the index URL and the network; pin-hashes retried what could be retried.';
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(2).replace(/0+$/, '')} s`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function basicAuth(creds: Credentials): string {

@@ -39,8 +39,19 @@ export function statusError(url: string, status: number): HttpError {
       hint: 'Put credentials in the index URL (https://user:token@host/...), an environment variable the input expands (${VAR}), or ~/.netrc.',
     });
   }
+  if (status === 404 || status === 410) {
+    return new HttpError(url, `${shown} answered HTTP ${status}: not found`, {
+      status,
+      retryable: false,
+      hint: 'The index lists something it does not serve; try again later or report it to the index operator.',
+    });
+  }
+  const retryable = isRetryableStatus(status);
   return new HttpError(url, `${shown} answered HTTP ${status}`, {
     status,
-    retryable: isRetryableStatus(status),
+    retryable,
+    hint: retryable
+      ? 'The index is failing or overloaded; try again later.'
+      : 'The index refused the request; check the index URL.',
   });
 }

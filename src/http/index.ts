@@ -1,6 +1,10 @@
 export { HttpClient, expectOk, DEFAULT_TIMEOUTS } from './client.js';
 export type { HttpClientOptions, TimeoutSettings, TextResponse, StreamResponse, Credentials } from './client.js';
 export { HttpError, statusError, isRetryableStatus } from './errors.js';
-export { redactUrl, redactText, stripCredentials } from './redact.js';
+export { redactUrl, redactText, redactSecrets, secretsOfUrl, stripCredentials, registerSecret, registerExpandedSecrets, MIN_SECRET_LENGTH } from './redact.js';
 export { withRetries, isRetryable, DEFAULT_RETRY_POLICY } from './retry.js';
 export type { RetryPolicy } from './retry.js';
+export { httpSettingsFromEnv, RETRIES_VAR, TIMEOUT_VAR, RETRY_BASE_VAR } from './settings.js';
+export type { HttpSettings } from './settings.js';
+export { loadNetrc, parseNetrc, NetrcParseError, EMPTY_NETRC } from './netrc.js';
+export type { Netrc, NetrcFile } from './netrc.js';

@@ -29,6 +29,12 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Runs `operation` until it succeeds, fails with an error that is not retryable, or the policy
+ * is spent. The error of the last attempt is what the caller gets; when retries were spent on it,
+ * it says so (how many attempts, over how long), because "answered HTTP 503" alone does not tell
+ * the user that waiting was already tried.
+ */
 export async function withRetries<T>(
   operation: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
@@ -39,12 +45,26 @@ export async function withRetries<T>(
     try {
       return await operation(attempt);
     } catch (error) {
-      const exhausted = attempt >= policy.attempts || Date.now() - started >= policy.totalMs;
-      if (!isRetryable(error) || exhausted) throw error;
+      if (!isRetryable(error)) throw error;
+      const elapsed = Date.now() - started;
+      if (attempt >= policy.attempts || elapsed >= policy.totalMs) throw gaveUp(error, attempt, elapsed);
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      // Jitter in the upper half: retries of many files spread out but never collapse to zero.
+      const delayMs = Math.min(Math.round(ceiling / 2 + (Math.random() * ceiling) / 2), Math.max(0, policy.totalMs - elapsed));
       onRetry?.(error, attempt, delayMs);
       await sleep(delayMs);
     }
   }
+}
+
+function gaveUp(error: unknown, attempts: number, elapsedMs: number): unknown {
+  if (!(error instanceof HttpError) || attempts <= 1) return error;
+  const over = elapsedMs < 1000 ? `${elapsedMs} ms` : `${(elapsedMs / 1000).toFixed(1)} s`;
+  return new HttpError(error.url, `${error.message} (gave up after ${attempts} attempts over ${over})`, {
+    status: error.status,
+    retryable: false,
+    code: error.code,
+    hint: error.hint ?? 'The index keeps failing; try again later. PIN_HASHES_RETRIES and PIN_HASHES_TIMEOUT allow more patience.',
+    cause: error,
+  });
 }

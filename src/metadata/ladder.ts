@@ -14,7 +14,7 @@ import { createGunzip } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
 import { PinHashesError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
-import { statusError } from '../http/errors.js';
+import { HttpError, statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import type { ArtifactStore } from '../download/store.js';
@@ -24,7 +24,8 @@ import { normalizeName, normalizeExtra, type PackageName } from '../pep/names.js
 import { Version } from '../pep/version.js';
 import { parseSdistFilenameFor, parseWheelFilename } from '../pep/filenames.js';
 import { formatRequirement, parseRequirement } from '../pep/requirement.js';
-import { fileSource, probeRanges } from './sources.js';
+import { MetadataLedger, type MetadataSource } from './cross-check.js';
+import { fileSource, probeRanges, type RangeProbe } from './sources.js';
 import { readTarMembers } from './tar.js';
 import { readZipEntries, readZipMember, type RandomAccess } from './zip.js';
 
@@ -43,6 +44,12 @@ export interface MetadataDeps {
   http: HttpClient;
   store: ArtifactStore;
   retry: RetryPolicy;
+  /**
+   * Records which metadata came from other bytes than the artifact's whole download, so the
+   * store's inspection of the downloaded wheel can check it (see cross-check.ts). Optional: a
+   * run without it does not cross-check.
+   */
+  ledger?: MetadataLedger | undefined;
 }
 
 /** Largest METADATA / PKG-INFO / pyproject.toml we read. Real ones are kilobytes. */
@@ -50,24 +57,71 @@ export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
 
 export class MetadataError extends PinHashesError {
   constructor(file: IndexedFile, problem: string, hint?: string, exitCode: 1 | 2 = 2) {
-    super('BAD_METADATA', `${file.filename} (from ${file.source}): ${problem}`, { exitCode, hint });
+    super('BAD_METADATA', `${file.filename} (from ${file.source}): ${problem}`, { exitCode, hint: hint ?? defaultHint(file, exitCode) });
   }
+}
+
+function defaultHint(file: IndexedFile, exitCode: 1 | 2): string {
+  if (exitCode === 1) {
+    return 'The index serves a file whose metadata belongs to another release; nothing was written. Find out why before trusting this index (a broken mirror, a re-upload, tampering).';
+  }
+  const version = fileVersionOf(file);
+  const exclude = version ? ` (add "${file.project}!=${version.toString()}" to the input)` : '';
+  return `Exclude this release${exclude}, or report the broken file to the package maintainers or the index operator.`;
+}
+
+/** Archive errors (zip.ts, tar.ts) name the file but not the index: say both. */
+function withSource(file: IndexedFile, error: unknown): unknown {
+  if (!(error instanceof PinHashesError) || error.code !== 'BAD_ARCHIVE') return error;
+  const prefix = `${file.filename}: `;
+  const problem = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return new MetadataError(file, problem, error.hint);
 }
 
 export async function readMetadata(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
-  let metadata: DistributionMetadata;
-  if (file.coreMetadata) {
-    const fromFile = await fetchMetadataFile(file, deps);
-    metadata = fromFile ?? (await readFromArtifact(file, deps));
-  } else {
-    metadata = await readFromArtifact(file, deps);
+  // Synchronously, before any await: a download of this file that starts now must keep its bytes.
+  deps.ledger?.begin(file);
+  try {
+    let read: SourcedMetadata | undefined;
+    if (file.coreMetadata) {
+      const fromFile = await fetchMetadataFile(file, deps);
+      if (fromFile) read = { metadata: fromFile, source: 'metadata-file' };
+    }
+    read ??= await readFromArtifact(file, deps);
+    checkIdentity(file, read.metadata);
+    deps.ledger?.record(file, read.metadata, read.source);
+    return read.metadata;
+  } catch (error) {
+    deps.ledger?.record(file, undefined, 'same-bytes');
+    throw error;
   }
-  checkIdentity(file, metadata);
-  return metadata;
 }
 
-async function readFromArtifact(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
-  return file.kind === 'wheel' ? readWheelMetadata(file, deps) : readSdistMetadata(file, deps);
+interface SourcedMetadata {
+  metadata: DistributionMetadata;
+  source: MetadataSource;
+}
+
+async function readFromArtifact(file: IndexedFile, deps: MetadataDeps): Promise<SourcedMetadata> {
+  if (file.kind === 'wheel') return readWheelMetadata(file, deps);
+  return { metadata: await readSdistMetadata(file, deps), source: 'same-bytes' };
+}
+
+/** The METADATA of a whole wheel on disk: what the ledger compares the metadata used with. */
+export async function readWheelMetadataAt(file: IndexedFile, path: string): Promise<DistributionMetadata> {
+  const source = await fileSource(path);
+  try {
+    const metadata = await wheelMetadataFrom(source, file);
+    checkIdentity(file, metadata);
+    return metadata;
+  } finally {
+    await source.close();
+  }
+}
+
+/** A ledger that reads wheels with this module's reader; give it to the store and to readMetadata. */
+export function createMetadataLedger(): MetadataLedger {
+  return new MetadataLedger(readWheelMetadataAt);
 }
 
 /** Rung 1. Undefined when the index advertised the file but does not serve it (we fall through). */
@@ -109,7 +163,7 @@ async function fetchMetadataFile(file: IndexedFile, deps: MetadataDeps): Promise
         throw new MetadataError(
           file,
           `the index claims its .metadata file has ${alg} ${claimed}, but the downloaded bytes have ${computed} (${redactUrl(url)})`,
-          'The index disagrees with itself; nothing was written.',
+          'The index disagrees with itself; nothing was written. Find out why before trusting this index (a re-upload, a broken mirror, tampering).',
           1,
         );
       }
@@ -118,29 +172,52 @@ async function fetchMetadataFile(file: IndexedFile, deps: MetadataDeps): Promise
   return fromCoreMetadata(file, decodeText(file, body), 'metadata-file');
 }
 
-async function readWheelMetadata(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
+async function readWheelMetadata(file: IndexedFile, deps: MetadataDeps): Promise<SourcedMetadata> {
   if (file.url.startsWith('file:')) {
     const source = await fileSource(fileURLToPath(file.url));
     try {
-      return await wheelMetadataFrom(source, file);
+      return { metadata: await wheelMetadataFrom(source, file), source: 'same-bytes' };
     } finally {
       await source.close();
     }
   }
-  const probe = await withRetries(() => probeRanges(deps.http, file.url), deps.retry).catch((error: unknown) => {
-    throw deps.http.wrapError(file.url, error);
+  // The probe and the range reads are one unit of work for the retry owner: a read that breaks
+  // starts over from the probe, so the tail and the member come from one answer of the server.
+  const outcome = await withRetries(async (): Promise<DistributionMetadata | Exclude<RangeProbe, { kind: 'ranges' }>> => {
+    const probe = await probeRanges(deps.http, file.url);
+    return probe.kind === 'ranges' ? wheelMetadataFrom(probe.source, file) : probe;
+  }, deps.retry).catch((error: unknown) => {
+    throw fileGone(file, deps.http.wrapError(file.url, error));
   });
-  if (probe.kind === 'ranges') return wheelMetadataFrom(probe.source, file);
-  const { path } = await deps.store.localCopy(file, probe.kind === 'whole' ? probe.response : undefined);
+  if (!('kind' in outcome)) return { metadata: outcome, source: 'range-reads' };
+  const { path } = await deps.store.localCopy(file, outcome.kind === 'whole' ? outcome.response : undefined);
   const source = await fileSource(path);
   try {
-    return await wheelMetadataFrom(source, file);
+    return { metadata: await wheelMetadataFrom(source, file), source: 'same-bytes' };
   } finally {
     await source.close();
   }
 }
 
+/** A listed file the server does not have is the index's fault, said in the store's words. */
+function fileGone(file: IndexedFile, error: unknown): unknown {
+  if (!(error instanceof HttpError) || (error.status !== 404 && error.status !== 410)) return error;
+  return new PinHashesError('FILE_GONE', `${file.filename}: listed by ${file.source} but the download answered ${error.status} (${redactUrl(file.url)})`, {
+    exitCode: 2,
+    hint: 'The index lists a file it does not serve; try again later or report it to the index.',
+    cause: error,
+  });
+}
+
 async function wheelMetadataFrom(source: RandomAccess, file: IndexedFile): Promise<DistributionMetadata> {
+  try {
+    return await readWheelMember(source, file);
+  } catch (error) {
+    throw withSource(file, error);
+  }
+}
+
+async function readWheelMember(source: RandomAccess, file: IndexedFile): Promise<DistributionMetadata> {
   const entries = await readZipEntries(source, file.filename);
   // pip's rule: exactly one top-level *.dist-info directory, named for this project.
   const distInfos = new Set<string>();
@@ -152,7 +229,7 @@ async function wheelMetadataFrom(source: RandomAccess, file: IndexedFile): Promi
     throw new MetadataError(
       file,
       distInfos.size === 0 ? 'the wheel has no .dist-info directory' : `the wheel has ${distInfos.size} .dist-info directories`,
-      'This is not a valid wheel; report it to the package maintainers.',
+      `This is not a valid wheel. ${defaultHint(file, 2)}`,
     );
   }
   const [dir] = distInfos;
@@ -160,12 +237,20 @@ async function wheelMetadataFrom(source: RandomAccess, file: IndexedFile): Promi
     throw new MetadataError(file, `the wheel's ${dir} does not belong to ${file.project}`);
   }
   const entry = entries.find((e) => e.name === `${dir}/METADATA`);
-  if (!entry) throw new MetadataError(file, `the wheel has no ${dir}/METADATA`, 'This is not a valid wheel.');
+  if (!entry) throw new MetadataError(file, `the wheel has no ${dir}/METADATA`, `This is not a valid wheel. ${defaultHint(file, 2)}`);
   const bytes = await readZipMember(source, entry, file.filename, MAX_METADATA_BYTES);
   return fromCoreMetadata(file, decodeText(file, bytes), 'wheel');
 }
 
 async function readSdistMetadata(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
+  try {
+    return await readSdistMembers(file, deps);
+  } catch (error) {
+    throw withSource(file, error);
+  }
+}
+
+async function readSdistMembers(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
   const path = file.url.startsWith('file:') ? fileURLToPath(file.url) : (await deps.store.localCopy(file)).path;
   const lower = file.filename.toLowerCase();
   let members: Map<string, Buffer>;
@@ -297,7 +382,11 @@ function fromCoreMetadata(file: IndexedFile, text: string, origin: MetadataOrigi
   try {
     parsed = parseCoreMetadata(text);
   } catch (error) {
-    throw new MetadataError(file, `unreadable metadata (${error instanceof Error ? error.message : String(error)})`);
+    throw new MetadataError(
+      file,
+      `unreadable metadata (${error instanceof Error ? error.message : String(error)})`,
+      error instanceof PinHashesError ? error.hint : undefined,
+    );
   }
   return toDistribution(parsed, origin);
 }

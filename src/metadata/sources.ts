@@ -4,8 +4,10 @@
  * honours ranges: the first request asks for the tail and must come back 206 with a total size.
  */
 import { open } from 'node:fs/promises';
+import { PinHashesError } from '../errors.js';
 import type { HttpClient, StreamResponse } from '../http/client.js';
-import { statusError } from '../http/errors.js';
+import { HttpError, statusError } from '../http/errors.js';
+import { redactUrl } from '../http/redact.js';
 import type { RandomAccess } from './zip.js';
 
 export async function fileSource(path: string): Promise<RandomAccess & { close(): Promise<void> }> {
@@ -40,6 +42,10 @@ export type RangeProbe =
  * the whole file instead, that response is handed back so the caller downloads (and hashes) the
  * file from it, and the URL is fetched once. The tail that proves range support is kept and
  * served from memory.
+ *
+ * Every later range must come from the same file: the same total size and, when the server sends
+ * one, the same ETag. A file that changes between two reads of one run is refused (exit 1): its
+ * METADATA could be stitched from two different files.
  */
 export async function probeRanges(http: HttpClient, url: string): Promise<RangeProbe> {
   const first = await http.openStream(url, { range: `bytes=-${TAIL_BYTES}` });
@@ -49,15 +55,14 @@ export async function probeRanges(http: HttpClient, url: string): Promise<RangeP
     if (first.status === 416) return { kind: 'unsupported' };
     throw statusError(url, first.status);
   }
-  const contentRange = String(first.headers['content-range'] ?? '');
-  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange.trim());
-  if (!match) {
+  const contentRange = parseContentRange(first.headers['content-range']);
+  if (!contentRange) {
     first.body.destroy();
     return { kind: 'unsupported' };
   }
-  const tailStart = Number(match[1]);
-  const size = Number(match[3]);
-  const tail = await readAll(first.body);
+  const { start: tailStart, size } = contentRange;
+  const etag = header(first.headers['etag']);
+  const tail = await readAll(first.body, url, contentRange.end - contentRange.start + 1);
   const source: RandomAccess = {
     size,
     async read(start, length) {
@@ -65,19 +70,74 @@ export async function probeRanges(http: HttpClient, url: string): Promise<RangeP
         return tail.subarray(start - tailStart, start - tailStart + length);
       }
       const end = Math.min(size, start + length) - 1;
+      if (end < start) return Buffer.alloc(0);
       const response = await http.openStream(url, { range: `bytes=${start}-${end}` });
       if (response.status !== 206) {
         response.body.destroy();
+        if (response.status === 200) {
+          throw new HttpError(url, `${redactUrl(url)} stopped honouring range requests in the middle of a read`, {
+            retryable: true,
+            code: 'RANGE_IGNORED',
+          });
+        }
         throw statusError(url, response.status);
       }
-      return readAll(response.body);
+      const range = parseContentRange(response.headers['content-range']);
+      const otherEtag = header(response.headers['etag']);
+      if (!range || range.size !== size || (etag !== undefined && otherEtag !== undefined && etag !== otherEtag)) {
+        response.body.destroy();
+        const what = !range
+          ? 'an answer without a usable Content-Range'
+          : range.size !== size
+            ? `a total size of ${range.size} bytes after ${size}`
+            : `the ETag ${otherEtag ?? ''} after ${etag ?? ''}`;
+        throw new PinHashesError('FILE_CHANGED', `${redactUrl(url)} changed while pin-hashes was reading it: the server sent ${what}`, {
+          exitCode: 1,
+          hint: 'The index served two different files under one URL within one run. Find out why before trusting it (a re-upload, a broken mirror or CDN, tampering).',
+        });
+      }
+      if (range.start !== start || range.end !== end) {
+        response.body.destroy();
+        throw new HttpError(url, `${redactUrl(url)} answered a range request with other bytes than asked (${range.start}-${range.end} for ${start}-${end})`, {
+          retryable: true,
+          code: 'BAD_RANGE',
+        });
+      }
+      return readAll(response.body, url, end - start + 1);
     },
   };
   return { kind: 'ranges', source };
 }
 
-async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
+function parseContentRange(value: string | string[] | undefined): { start: number; end: number; size: number } | undefined {
+  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header(value)?.trim() ?? '');
+  if (!match) return undefined;
+  const start = Number(match[1]);
+  const end = Number(match[2]);
+  const size = Number(match[3]);
+  if (!(start <= end && end < size)) return undefined;
+  return { start, end, size };
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The whole body, which must be exactly `expected` bytes (a short range is a broken transfer). */
+async function readAll(stream: AsyncIterable<unknown>, url: string, expected: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    size += buf.length;
+    if (size > expected) break;
+    chunks.push(buf);
+  }
+  if (size !== expected) {
+    throw new HttpError(url, `${redactUrl(url)}: a range read returned ${size} bytes where ${expected} were due`, {
+      retryable: true,
+      code: 'TRUNCATED',
+    });
+  }
   return Buffer.concat(chunks);
 }

@@ -30,7 +30,10 @@ export async function readTarMembers(
   let pendingName: string | undefined;
 
   const fail = (problem: string): never => {
-    throw new PinHashesError('BAD_ARCHIVE', `${what}: ${problem}`, { exitCode: 2 });
+    throw new PinHashesError('BAD_ARCHIVE', `${what}: ${problem}`, {
+      exitCode: 2,
+      hint: 'The file is damaged or is not what its name says; try again later (a broken download or mirror), or report it to the index operator.',
+    });
   };
 
   try {

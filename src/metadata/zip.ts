@@ -23,7 +23,10 @@ export interface ZipEntry {
 
 export class ZipError extends PinHashesError {
   constructor(what: string, problem: string) {
-    super('BAD_ARCHIVE', `${what}: ${problem}`, { exitCode: 2 });
+    super('BAD_ARCHIVE', `${what}: ${problem}`, {
+      exitCode: 2,
+      hint: 'The file is damaged or is not what its name says; try again later (a broken download or mirror), or report it to the index operator.',
+    });
   }
 }
 

@@ -102,7 +102,7 @@ export class IndexClient {
           );
         }
         const links = parseProjectPage(response.body, format, response.url);
-        return { kind: 'found', files: toFiles(links, name, source), source };
+        return { kind: 'found', files: toFiles(this.#http, links, name, source), source };
       },
       this.#retry,
       (error, attempt) => this.#events.onRetry?.(pageUrl, error, attempt),
@@ -116,7 +116,7 @@ export class IndexClient {
       listing = isUrl(location) && !location.startsWith('file:') ? this.#listLinkPage(location) : listFolder(location);
       this.#findLinksListings.set(location, listing);
     }
-    const files = toFiles(await listing, name, source);
+    const files = toFiles(this.#http, await listing, name, source);
     return files.length > 0 ? { kind: 'found', files, source } : { kind: 'not-found', source };
   }
 
@@ -135,11 +135,16 @@ export class IndexClient {
   }
 }
 
-function toFiles(links: RawLink[], name: PackageName, source: string): IndexedFile[] {
+/**
+ * The files of `name` among the links. A link that carries credentials (some private indexes put
+ * them in file URLs) has them registered with the client and removed from the URL, so no message
+ * or output built from an IndexedFile can show them.
+ */
+function toFiles(http: HttpClient, links: RawLink[], name: PackageName, source: string): IndexedFile[] {
   const files: IndexedFile[] = [];
   for (const link of links) {
     const file = linkToFile(link, name, source);
-    if (file) files.push(file);
+    if (file) files.push({ ...file, url: http.registerUrl(file.url) });
   }
   return files;
 }

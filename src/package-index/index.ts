@@ -5,3 +5,5 @@ export { PageError, SIMPLE_ACCEPT, pageFormat, parseHtmlPage, parseJsonPage } fr
 export { parseHtml, decodeEntities } from './html.js';
 export { linkToFile } from './links.js';
 export type { RawLink } from './links.js';
+export { indexSettingsFromEnv, INDEX_URL_VAR, EXTRA_INDEX_URL_VAR } from './env.js';
+export type { EnvIndexSettings } from './env.js';

@@ -165,7 +165,9 @@ export function parseRequirement(text: string): Requirement {
 /** The canonical string, like packaging's `str(Requirement)` (with normalised extras). */
 export function formatRequirement(req: Requirement): string {
   let text = req.rawName;
-  if (req.extras.length > 0) text += `[${req.extras.join(',')}]`;
+  // A normalized extra may end in '-' (`B_` -> `b-`), which does not read back as an extra name;
+  // `b_` reads back and normalizes to the same `b-`.
+  if (req.extras.length > 0) text += `[${req.extras.map((e) => (e.endsWith('-') ? `${e.slice(0, -1)}_` : e)).join(',')}]`;
   if (!req.specifier.isEmpty) text += req.specifier.toString();
   if (req.url !== null) {
     text += ` @ ${req.url}`;

@@ -5,6 +5,7 @@
 import type { IndexedFile } from '../package-index/types.js';
 import type { PackageName } from '../pep/names.js';
 import { parseSdistFilenameFor, parseWheelFilename, tagToString } from '../pep/filenames.js';
+import { formatPlatform } from '../pep/tags.js';
 import { SpecifierSet } from '../pep/specifiers.js';
 import type { Target } from '../pep/target.js';
 import { Version } from '../pep/version.js';
@@ -91,14 +92,22 @@ export function groupFiles(
     const formats = allowedFormats(policy, project);
     let sawPythonExclusion: string | undefined;
     let sawWheelOnlyBlock = false;
+    let sawSdistOnlyBlock = false;
+    const incompatibleWheelTags: string[] = [];
     for (const file of group.all) {
       if (!requiresPythonAdmits(file.requiresPython, target)) {
         sawPythonExclusion = file.requiresPython;
         continue;
       }
       if (file.kind === 'wheel') {
-        if (!formats.wheel) continue;
-        if (wheelPriority(file, target) === undefined) continue;
+        if (!formats.wheel) {
+          sawSdistOnlyBlock = true;
+          continue;
+        }
+        if (wheelPriority(file, target) === undefined) {
+          incompatibleWheelTags.push(wheelTagText(file.filename));
+          continue;
+        }
       } else if (!formats.sdist) {
         sawWheelOnlyBlock = true;
         continue;
@@ -106,17 +115,28 @@ export function groupFiles(
       group.usable.push(file);
     }
     if (group.usable.length === 0) {
-      const reason: ExclusionReason =
-        sawPythonExclusion !== undefined
-          ? { kind: 'requires-python', requiresPython: sawPythonExclusion }
-          : sawWheelOnlyBlock
-            ? { kind: 'only-binary-no-wheel' }
-            : { kind: 'no-compatible-file' };
+      // The first reason a person can act on: the Python version, then the format flags, then platforms.
+      let reason: ExclusionReason;
+      if (sawPythonExclusion !== undefined) reason = { kind: 'requires-python', requiresPython: sawPythonExclusion };
+      else if (sawWheelOnlyBlock) reason = { kind: 'only-binary-no-wheel' };
+      else if (sawSdistOnlyBlock && incompatibleWheelTags.length === 0) reason = { kind: 'no-binary-no-sdist' };
+      else {
+        reason = {
+          kind: 'no-compatible-file',
+          wheelTags: [...new Set(incompatibleWheelTags)].sort(),
+          target: `CPython ${target.pythonVersion.toString()} on ${formatPlatform(target.platform)}`,
+        };
+      }
       excluded.push({ version: key, reason });
     }
   }
   for (const filename of invalid) excluded.push({ version: filename, reason: { kind: 'invalid-version', text: filename } });
   return { versions, excluded };
+}
+
+/** `py3-none-any` of `a-1.0-py3-none-any.whl` (the compressed tag set as written). */
+function wheelTagText(filename: string): string {
+  return filename.replace(/\.whl$/i, '').split('-').slice(-3).join('-');
 }
 
 /** The file pip would install for this version: not yanked first, then best wheel tag, then build tag; sdist last. */

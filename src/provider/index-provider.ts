@@ -11,6 +11,7 @@ import type { HttpClient } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import type { RetryPolicy } from '../http/retry.js';
 import { readMetadata, type DistributionMetadata } from '../metadata/ladder.js';
+import type { MetadataLedger } from '../metadata/cross-check.js';
 import type { IndexClient } from '../package-index/client.js';
 import { linkToFile } from '../package-index/links.js';
 import type { IndexedFile } from '../package-index/types.js';
@@ -35,6 +36,8 @@ export interface IndexProviderDeps {
   onMetadata?: (name: PackageName, version: Version, file: IndexedFile, metadata: DistributionMetadata) => void;
   /** Records of metadata read in earlier runs; absent with --no-cache. */
   cache?: DigestCache | undefined;
+  /** Cross-checks metadata read from other bytes than the hashed ones (metadata/cross-check.ts). */
+  ledger?: MetadataLedger | undefined;
   /**
    * Read ahead of the resolver: when a project page arrives, fetch the metadata of the version
    * the resolver will most likely pin (`preferredVersion`, else the newest final, non-yanked one),
@@ -43,7 +46,7 @@ export interface IndexProviderDeps {
    */
   readAhead?: boolean | undefined;
   preferredVersion?: ((name: PackageName) => Version | undefined) | undefined;
-  /** The resolver asked for this version's metadata: it is about to be pinned (or tried). */
+  /** The resolver asked for this version's metadata and it arrived: the version is about to be pinned (or tried). */
   onMetadataRequested?: ((name: PackageName, version: Version, url: string | undefined) => void) | undefined;
 }
 
@@ -75,8 +78,11 @@ export class IndexProvider implements ResolverProvider {
   }
 
   getMetadata(name: PackageName, version: Version, url?: string): Promise<DistMetadata> {
-    this.#deps.onMetadataRequested?.(name, version, url);
-    return this.#metadataOf(name, version, url);
+    const pending = this.#metadataOf(name, version, url);
+    // After the metadata is in: a download for hashing started earlier would race the metadata
+    // ladder's own whole-file download (servers without ranges) and fetch the file twice.
+    pending.then(() => this.#deps.onMetadataRequested?.(name, version, url), () => undefined);
+    return pending;
   }
 
   #metadataOf(name: PackageName, version: Version, url?: string): Promise<DistMetadata> {
@@ -131,13 +137,18 @@ export class IndexProvider implements ResolverProvider {
 
   /** Metadata is a function of the file's bytes, so it is cached under the same key as its digest. */
   async #readMetadataCached(file: IndexedFile): Promise<DistributionMetadata> {
-    const cache = this.#deps.cache;
+    const { cache, ledger } = this.#deps;
+    // Before any await: a hash-ahead download of this wheel starting now keeps its bytes for the ledger.
+    ledger?.begin(file);
     const key = cache ? await cacheKeyFor(file) : undefined;
     if (cache && key) {
       const cached = await cache.getMetadata(key);
-      if (cached) return cached;
+      if (cached) {
+        ledger?.recordCached(file, cached);
+        return cached;
+      }
     }
-    const metadata = await readMetadata(file, { http: this.#deps.http, store: this.#deps.store, retry: this.#deps.retry });
+    const metadata = await readMetadata(file, { http: this.#deps.http, store: this.#deps.store, retry: this.#deps.retry, ledger });
     if (cache && key) await cache.putMetadata(key, metadata);
     return metadata;
   }

@@ -3,6 +3,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { PinHashesError } from '../errors.js';
+import { redactUrl } from '../http/redact.js';
 import type { Requirement } from '../pep/requirement.js';
 import { decodeRequirementsFile } from './decode.js';
 import { FormatControl } from './format-control.js';
@@ -162,7 +163,7 @@ class Reader {
         case 'include': {
           const written = `${line.include === 'constraints' ? '-c' : '-r'} ${line.path}`;
           if (URL_SCHEME.test(line.path)) {
-            throw inputError(line.location, `\`${written}\`: including requirements from a URL is not supported yet.`, 'Download the file and include it by path.');
+            throw inputError(line.location, `\`${redactUrl(written)}\`: including requirements from a URL is not supported yet.`, 'Download the file and include it by path.');
           }
           if (include.constraint && line.include === 'requirements') {
             this.warn(line.location, `\`${written}\` in a constraints file: pip reads ${line.path} as requirements, not constraints; write \`-c ${line.path}\` to nest constraints.`);
@@ -212,18 +213,18 @@ class Reader {
     }
     if (options.indexUrl !== null) {
       if (result.noIndex) {
-        this.warn(location, `--index-url ${options.indexUrl.written} is ignored after --no-index (as pip does).`);
+        this.warn(location, `--index-url ${redactUrl(options.indexUrl.written)} is ignored after --no-index (as pip does).`);
       } else {
         const dropped = result.extraIndexUrls.splice(0);
         for (const extra of dropped) {
-          this.warn(location, `this --index-url drops --extra-index-url ${extra.url} from ${formatLocation(extra.location)} (pip replaces the whole index list).`);
+          this.warn(location, `this --index-url drops --extra-index-url ${redactUrl(extra.url)} from ${formatLocation(extra.location)} (pip replaces the whole index list).`);
         }
         result.indexUrl = { url: options.indexUrl.written, expanded: options.indexUrl.expanded, location };
       }
     }
     for (const extra of options.extraIndexUrls) {
       if (result.noIndex) {
-        this.warn(location, `--extra-index-url ${extra.written} is ignored after --no-index (as pip does).`);
+        this.warn(location, `--extra-index-url ${redactUrl(extra.written)} is ignored after --no-index (as pip does).`);
       } else {
         result.extraIndexUrls.push({ url: extra.written, expanded: extra.expanded, location });
       }

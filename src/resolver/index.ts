@@ -13,8 +13,9 @@
  * - `memo-provider.ts` asks the provider each question once per run and starts index requests
  *   for dependencies early.
  * - `unsat-proof.ts` ends searches that resolvelib would drag through 200,000 rounds when a
- *   quick, sound argument shows that no solution exists (it never changes an answer).
- * - `explain.ts` turns a failure into a sentence and the same facts as data.
+ *   quick, sound argument shows that no solution exists (it never changes an answer); after a
+ *   failed search it also names the root requirement that cannot hold, and why.
+ * - `explain.ts` turns a failure into sentences and the same facts as data (`--json`).
  */
 export { resolve } from './resolve.js';
 export type { RootRequirement, ResolveOptions, ResolvedPackage, Resolution } from './types.js';

@@ -60,6 +60,8 @@ export interface SpecifierRequirement {
   readonly text: string;
   /** The user's input it came from (`-r requirements.in`); null for a dependency. */
   readonly source: string | null;
+  /** For a dependency: the extras of its parent that bring it in (empty for a plain dependency). */
+  readonly viaExtras: readonly string[];
 }
 
 /** "Exactly this candidate": a direct URL, or an extras node's link to its base. */

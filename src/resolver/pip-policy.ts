@@ -316,6 +316,11 @@ export class PipPolicy implements EnginePolicy<NodeRequirement, Candidate> {
     const name = requirement.name;
     const extras = sortedUnique(requirement.extras);
     if (requirement.url === null) {
+      // Only for explanations: "a[x] 1.0 depends on b" names the extra that asked for b.
+      const viaExtras =
+        marker === null || requestedExtras.length === 0 || marker.evaluate(this.options.environment, '')
+          ? []
+          : requestedExtras.filter((extra) => marker.evaluate(this.options.environment, extra));
       const nodes: NodeRequirement[] = [];
       const text = formatRequirement({ ...requirement, marker: null });
       if (extras.length > 0 && !requirement.specifier.isEmpty) {
@@ -328,6 +333,7 @@ export class PipPolicy implements EnginePolicy<NodeRequirement, Candidate> {
           specifier: requirement.specifier,
           text: formatRequirement({ ...requirement, extras: [], marker: null }),
           source,
+          viaExtras,
         });
       }
       nodes.push({
@@ -338,6 +344,7 @@ export class PipPolicy implements EnginePolicy<NodeRequirement, Candidate> {
         specifier: requirement.specifier,
         text,
         source,
+        viaExtras,
       });
       return nodes;
     }

@@ -12,8 +12,16 @@ import type { SpecifierSet } from '../pep/specifiers.js';
 /** Why a version that exists on the index cannot be used for the target. */
 export type ExclusionReason =
   | { kind: 'requires-python'; requiresPython: string }
-  | { kind: 'no-compatible-file' }
+  /**
+   * No wheel fits the target and there is no sdist. `wheelTags`: the (compressed) tag sets of
+   * the wheels that exist, when known, so a person sees which platforms they are for; `target`:
+   * the interpreter and platform they were checked against, e.g. `CPython 3.12.1 on x86_64-manylinux_2_17`.
+   */
+  | { kind: 'no-compatible-file'; wheelTags?: string[]; target?: string }
+  /** Only an sdist, and --only-binary allows wheels only. */
   | { kind: 'only-binary-no-wheel' }
+  /** Only wheels, and --no-binary allows the sdist only. */
+  | { kind: 'no-binary-no-sdist' }
   | { kind: 'invalid-version'; text: string };
 
 export interface CandidateVersion {

@@ -81,7 +81,6 @@ export async function resolve(provider: ResolverProvider, options: ResolveOption
     ...roots.filter((r) => r.identifier.includes('[')),
   ];
 
-  const context = { source, pythonVersion: options.pythonVersion, allowPrereleases: options.allowPrereleases, constraints };
   const prover = new UnsatProver({
     source,
     roots: ordered,
@@ -89,6 +88,7 @@ export async function resolve(provider: ResolverProvider, options: ResolveOption
     environment: options.environment,
     pythonVersion: options.pythonVersion,
   });
+  const context = { source, pythonVersion: options.pythonVersion, allowPrereleases: options.allowPrereleases, constraints, prover };
   let proof: UnsatProof | null = null;
   const watchdog = async (backjumps: number): Promise<boolean> => {
     const budget = PROOF_CHECKPOINTS.get(backjumps);

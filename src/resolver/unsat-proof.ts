@@ -43,6 +43,19 @@ export interface UnsatProof {
   readonly source: string;
   /** Why, one link per step, e.g. "every version of b depends on c>=2". */
   readonly steps: readonly string[];
+  /**
+   * When the versions of the last project in `steps` fail for different reasons: one chain of
+   * steps per version (at most MAX_BRANCHES), e.g. ["c 1.0 depends on a<2", "a 1.0 requires Python >=3.13"].
+   */
+  readonly branches: readonly (readonly string[])[];
+}
+
+/** Versions explained one by one when they fail for different reasons; more are summarized. */
+const MAX_BRANCHES = 4;
+
+interface Why {
+  steps: string[];
+  branches: string[][];
 }
 
 interface Dependency {
@@ -209,31 +222,40 @@ export class UnsatProver {
     for (const root of this.input.roots) {
       if (root.kind !== 'specifier' || this.opaque.has(root.name)) continue;
       if (this.possible(root.name, root.specifier).length > 0) continue;
+      const why = this.why(root.name, root.specifier, root.text, new Set([root.name]), true);
       return {
         name: root.name,
         requirement: root.text,
         source: root.source ?? 'the input',
-        steps: this.why(root.name, root.specifier, root.text, new Set([root.name])),
+        steps: why.steps,
+        branches: why.branches,
       };
     }
     this.settled = true;
     return null;
   }
 
-  /** Why no version of `name` within `specifier` is possible, following one chain of causes. */
-  private why(name: PackageName, specifier: SpecifierSet, text: string, seen: Set<PackageName>): string[] {
+  /**
+   * Why no version of `name` within `specifier` is possible, following one chain of causes; where
+   * the versions fail for different reasons, one chain per version (`branches`, top level only).
+   */
+  private why(name: PackageName, specifier: SpecifierSet, text: string, seen: Set<PackageName>, branch: boolean): Why {
+    const chain = (steps: string[]): Why => ({ steps, branches: [] });
     const project = this.projects.get(name);
-    if (project === undefined || !project.onIndex) return [`no index has a project named ${name}`];
+    if (project === undefined || !project.onIndex) return chain([`no index has a project named ${name}`]);
     const candidates = project.versions.filter((v) => specifier.contains(v.version, { prereleases: true }));
     if (candidates.length === 0) {
-      const limits = project.limits.map((l) => `${l.text} (${l.source})`);
-      return limits.length > 0
-        ? [`no version of ${name} matches both ${text} and ${joinAnd(limits)}`]
-        : [`no version of ${name} usable for the target matches ${text}`];
+      // The requirement being explained may be one of the limits itself (a root requirement).
+      const limits = project.limits.filter((l) => l.text !== text).map((l) => `${l.text} (${l.source})`);
+      return chain(
+        limits.length > 0
+          ? [`no version of ${name} matches both ${text} and ${joinAnd(limits)}`]
+          : [`no version of ${name} usable for the target matches ${text}`],
+      );
     }
     const example = candidates[candidates.length - 1];
     const first = example?.death ?? null;
-    if (example === undefined || first === null) return [];
+    if (example === undefined || first === null) return chain([]);
     const subject =
       candidates.length === 1
         ? `${name} ${example.version.toString()}`
@@ -242,23 +264,33 @@ export class UnsatProver {
           : `every version of ${name} in ${specifier.toString()}`;
     const deaths = candidates.map((v) => v.death);
     if (first.kind === 'requires-python' && deaths.every((d) => d?.kind === 'requires-python')) {
-      return [
+      return chain([
         `${subject} requires a Python other than ${this.input.pythonVersion.toString()}` +
           ` (${name} ${example.version.toString()} requires Python ${first.specifier})`,
-      ];
+      ]);
     }
     if (first.kind === 'dependency') {
       const dependency = first.dependency;
       const same = deaths.every((d) => d?.kind === 'dependency' && d.dependency.name === dependency.name);
-      if (same) {
-        const sameText = deaths.every((d) => d?.kind === 'dependency' && d.dependency.text === dependency.text);
+      const sameText = deaths.every((d) => d?.kind === 'dependency' && d.dependency.text === dependency.text);
+      if (same && (sameText || !branch)) {
         const step = sameText
           ? `${subject} depends on ${dependency.text}`
           : `${subject} depends on ${dependency.name} (${name} ${example.version.toString()} on ${dependency.text})`;
-        if (seen.has(dependency.name)) return [step];
+        if (seen.has(dependency.name)) return chain([step]);
         seen.add(dependency.name);
-        return [step, ...this.why(dependency.name, dependency.specifier, dependency.text, seen)];
+        const rest = this.why(dependency.name, dependency.specifier, dependency.text, seen, branch);
+        return { steps: [step, ...rest.steps], branches: rest.branches };
       }
+    }
+    if (branch) {
+      // Different versions fail differently: explain each (newest first), one chain apiece.
+      const shown = [...candidates].reverse().slice(0, MAX_BRANCHES);
+      const branches = shown.map((v) => this.versionChain(name, v, new Set(seen)));
+      if (candidates.length > shown.length) {
+        branches.push([`${candidates.length - shown.length} older versions of ${name} cannot be installed either`]);
+      }
+      return { steps: [], branches };
     }
     const reasons = candidates.slice(-3).map((v) => {
       const death = v.death;
@@ -267,7 +299,22 @@ export class UnsatProver {
         ? `${name} ${v.version.toString()} requires Python ${death.specifier}`
         : `${name} ${v.version.toString()} depends on ${death.dependency.text}, which cannot be installed`;
     });
-    return [`${subject} has a dependency that cannot be installed: ${reasons.join('; ')}${candidates.length > 3 ? '; ...' : ''}`];
+    return chain([`${subject} has a dependency that cannot be installed: ${reasons.join('; ')}${candidates.length > 3 ? '; ...' : ''}`]);
+  }
+
+  /** Why one version is impossible, as a chain of steps (nested differences summarized). */
+  private versionChain(name: PackageName, version: VersionNode, seen: Set<PackageName>): string[] {
+    const death = version.death;
+    const label = `${name} ${version.version.toString()}`;
+    if (death === null) return [];
+    if (death.kind === 'requires-python') {
+      return [`${label} requires Python ${death.specifier}, but the target is ${this.input.pythonVersion.toString()}`];
+    }
+    const dependency = death.dependency;
+    const step = `${label} depends on ${dependency.text}`;
+    if (seen.has(dependency.name)) return [step];
+    seen.add(dependency.name);
+    return [step, ...this.why(dependency.name, dependency.specifier, dependency.text, seen, false).steps];
   }
 }
 

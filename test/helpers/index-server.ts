@@ -46,6 +46,11 @@ export interface IndexServerOptions {
   basePath?: string;
   /** `meta.api-version` / `pypi:repository-version`; default '1.1'. */
   apiVersion?: string;
+  /**
+   * Answer 401 (with a Basic challenge) to every request that does not carry exactly these
+   * credentials, as a private index does. Checked before fault hooks. Default: no auth.
+   */
+  requireAuth?: { username: string; password: string } | false;
 }
 
 /** Options that may change between runs (basePath may not: URLs handed out would break). */
@@ -196,6 +201,13 @@ function normalizeBasePath(basePath: string): string {
   return withLead.endsWith('/') ? withLead : `${withLead}/`;
 }
 
+/** Exactly `Basic base64(username:password)`, as a private index checks it. */
+function authorized(header: string | undefined, expected: { username: string; password: string }): boolean {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) return false;
+  return Buffer.from(match[1], 'base64').toString('utf8') === `${expected.username}:${expected.password}`;
+}
+
 function faultName(fault: Fault): string {
   const [first] = Object.keys(fault);
   return first ?? 'unknown';
@@ -231,6 +243,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     latencyMs: options.latencyMs ?? 0,
     bandwidthBytesPerSec: options.bandwidthBytesPerSec ?? 0,
     apiVersion: options.apiVersion ?? '1.1',
+    requireAuth: options.requireAuth ?? false,
   };
   const projects = new Map<string, StoredProject>();
   const requests: RequestRecord[] = [];
@@ -588,6 +601,12 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     res.on('finish', () => {
       record.completed = true;
     });
+    if (settings.requireAuth !== false && !authorized(req.headers.authorization, settings.requireAuth)) {
+      record.fault = 'requireAuth';
+      const denied = plain(401, record.kind, 'Unauthorized', { 'www-authenticate': 'Basic realm="index-server"' });
+      await send(res, record, { ...denied, filename: record.filename }, 'normal', 0, record.method === 'HEAD');
+      return;
+    }
     const fault = faultHook?.({ method: record.method, path, attempt, kind: record.kind, filename: record.filename, headers: record.headers });
     record.fault = fault === undefined ? undefined : faultName(fault);
     if (settings.latencyMs > 0) await sleep(settings.latencyMs);

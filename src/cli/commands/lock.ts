@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { lock } from '../../api/lock.js';
 import { describeChange } from '../../api/changes.js';
+import { redactUrl } from '../../http/redact.js';
 
 import { Reporter } from '../reporter.js';
 
@@ -108,7 +109,8 @@ export function lockCommand(yargs: Argv): Argv {
               output: result.outputPath,
               outcome: result.outcome,
               header: result.lock.header,
-              packages: result.lock.packages,
+              // URLs can carry signed query tokens: shown redacted, as everywhere else.
+              packages: result.lock.packages.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, url: redactUrl(f.url) })) })),
               changes: result.changes,
               warnings: result.warnings,
             },

@@ -20,3 +20,13 @@ test('secrets from known URLs are removed from free text, decoded or not', () =>
   const text = redactText('failed: connect to user:p%40ss@h and also p@ss', ['https://user:p%40ss@h/simple/']);
   assert.ok(!text.includes('p%40ss') && !text.includes('p@ss'), text);
 });
+
+test('stripCredentials keeps everything but the userinfo as written, ${VAR} placeholders included', () => {
+  const cases: [string, string][] = [
+    ['https://${USER}:${TOKEN}@idx.example/${TEAM}/simple/', 'https://idx.example/${TEAM}/simple/'],
+    ['https://u:p@ss@idx.example:8443/simple/?a=b#c', 'https://idx.example:8443/simple/?a=b#c'],
+    ['http://idx.example/simple', 'http://idx.example/simple'],
+    ['file:///srv/wheels', 'file:///srv/wheels'],
+  ];
+  for (const [input, expected] of cases) assert.equal(stripCredentials(input), expected, input);
+});

@@ -1,0 +1,193 @@
+// Hostile indexes, part 3: the project page itself. A page that is neither HTML nor JSON, JSON of
+// the wrong shape or an unknown API version is an error that names the page (never "no files");
+// a huge page is still fast; impossible and path-traversal filenames are never used, and never
+// used as paths; two indexes with the same project: the first wins and a warning says so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256Hex } from '../helpers/dists.js';
+import { MEDIA_JSON, buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
+import { TARGET, TEST_AUTH, assertFailureMessage, escapeRegExp, hashesIn, makeWorkspace, originPattern, pins, withCredentials } from './hostile-harness.js';
+import { DEP_WHEEL, fileOf, grepForSecretsThenCleanUp, lockAgainstHostileIndex, smallGraph, usePreviousLock } from './hostile-harness-index.js';
+
+usePreviousLock();
+
+const onDepPage = (body: string | Buffer, contentType: string) => (server: IndexServer) =>
+  server.setFault((req) => (req.kind === 'project-page' && req.path.endsWith('/dep/') ? { contentType, body } : undefined));
+
+const depPage = /\/simple\/dep\//;
+
+test('a project page that is neither HTML nor JSON: exit 2, names the page and its Content-Type', async () => {
+  const { ws, server, result } = await lockAgainstHostileIndex({ setup: onDepPage(Buffer.from([0x50, 0x4b, 3, 4, 0, 0]), 'application/octet-stream') });
+  assertFailureMessage(result, 2, [depPage, originPattern(server.origin), /neither HTML nor PEP 691 JSON/, /application\/octet-stream/, /simple index/]);
+  await ws.assertPreviousUntouched();
+});
+
+test('a login page served as text/plain instead of the project page: exit 2, not "no such project"', async () => {
+  const { ws, result } = await lockAgainstHostileIndex({ setup: onDepPage('Please sign in to continue.', 'text/plain; charset=utf-8') });
+  assertFailureMessage(result, 2, [depPage, /text\/plain/]);
+  await ws.assertPreviousUntouched();
+});
+
+test('a page that says it is PEP 691 JSON but does not parse: exit 2', async () => {
+  const { ws, result } = await lockAgainstHostileIndex({ setup: onDepPage('{"meta": {"api-version": "1.0"}, "files": [', MEDIA_JSON) });
+  assertFailureMessage(result, 2, [depPage, /does not parse as JSON/]);
+  await ws.assertPreviousUntouched();
+});
+
+test('JSON of the wrong shape (files is an object): exit 2, says which field', async () => {
+  const { ws, result } = await lockAgainstHostileIndex({ setup: onDepPage('{"meta": {"api-version": "1.0"}, "files": {"dep": 1}}', MEDIA_JSON) });
+  assertFailureMessage(result, 2, [depPage, /not a PEP 691 project page \(files: /]);
+  await ws.assertPreviousUntouched();
+});
+
+test('JSON whose file entries have the wrong types: exit 2, says which entry', async () => {
+  const body = JSON.stringify({ meta: { 'api-version': '1.0' }, files: [{ filename: 7, url: ['x'], hashes: 'sha256=abc' }] });
+  const { ws, result } = await lockAgainstHostileIndex({ setup: onDepPage(body, MEDIA_JSON) });
+  assertFailureMessage(result, 2, [depPage, /files\.0\.filename/]);
+  await ws.assertPreviousUntouched();
+});
+
+test('a JSON page of an API version this tool does not know (2.0): exit 2, says to upgrade', async () => {
+  const body = JSON.stringify({ meta: { 'api-version': '2.0' }, name: 'dep', files: [] });
+  const { ws, result } = await lockAgainstHostileIndex({ setup: onDepPage(body, MEDIA_JSON) });
+  assertFailureMessage(result, 2, [depPage, /API version 2\.0/, /Upgrade pin-hashes/]);
+  await ws.assertPreviousUntouched();
+});
+
+test('an HTML page of an API version this tool does not know (2.0): exit 2, says to upgrade', async () => {
+  const body = '<!DOCTYPE html><html><head><meta name="pypi:repository-version" content="2.0"></head><body></body></html>';
+  const { ws, result } = await lockAgainstHostileIndex({ setup: onDepPage(body, 'text/html') });
+  assertFailureMessage(result, 2, [depPage, /API version 2\.0/, /Upgrade pin-hashes/]);
+  await ws.assertPreviousUntouched();
+});
+
+const LINKS = 50_000;
+
+for (const format of ['html', 'json'] as const) {
+  test(`a project page with ${LINKS.toLocaleString('en')} links (${format}): locks, and stays fast`, async (t) => {
+    const projects = smallGraph();
+    const dep = fileOf(projects, 'dep-1.0');
+    let elapsedMs = 0;
+    const { ws, server, result } = await lockAgainstHostileIndex({
+      projects,
+      setup: (s) => {
+        // 50,000 old releases nobody will download, then the real one.
+        const fake = Array.from({ length: LINKS }, (_, i) => ({
+          filename: `dep-0.${Math.floor(i / 100)}.${i % 100}-py3-none-any.whl`,
+          url: `${s.origin}/files/dep-0.${Math.floor(i / 100)}.${i % 100}-py3-none-any.whl`,
+          sha256: sha256Hex(Buffer.from(String(i))),
+        }));
+        const all = [...fake, { filename: DEP_WHEEL, url: s.fileUrl(DEP_WHEEL), sha256: sha256Hex(dep.bytes) }];
+        const body =
+          format === 'html'
+            ? `<!DOCTYPE html><html><body>\n${all.map((f) => `<a href="${f.url}#sha256=${f.sha256}">${f.filename}</a><br/>`).join('\n')}\n</body></html>`
+            : JSON.stringify({
+                meta: { 'api-version': '1.1' },
+                name: 'dep',
+                files: all.map((f) => ({ filename: f.filename, url: f.url, hashes: { sha256: f.sha256 } })),
+              });
+        onDepPage(body, format === 'html' ? 'text/html' : MEDIA_JSON)(s);
+        elapsedMs = Date.now();
+      },
+    });
+    elapsedMs = Date.now() - elapsedMs;
+    t.diagnostic(`${format}: lock with a ${LINKS}-link page took ${elapsedMs} ms`);
+    assert.equal(result.code, 0, result.stderr);
+    const lock = await readFile(ws.output, 'utf8');
+    assert.deepEqual(pins(lock), ['app==1.0', 'dep==1.0']);
+    assert.ok(hashesIn(lock).has(sha256Hex(dep.bytes)));
+    assert.equal(server.downloads().filter((r) => r.filename === undefined).length, 0, 'none of the fake files was fetched');
+  });
+}
+
+test('path-traversal and impossible filenames in a JSON page are never used: the lock takes the one real file', async () => {
+  const projects = smallGraph();
+  const dep = fileOf(projects, 'dep-1.0');
+  const evilNames = [
+    '../../dep-9.0-py3-none-any.whl',
+    '..\\..\\dep-9.0-py3-none-any.whl',
+    '/etc/dep-9.0-py3-none-any.whl',
+    'dep-9.0-py3-none-any.whl/../../x',
+    'dep-9.0-py3-none-any.whl\u0000.txt',
+    'dep-9.0.whl',
+    'dep-notaversion-py3-none-any.whl',
+    'dep-9.0-py3-none-any.whl.exe',
+    'other-9.0-py3-none-any.whl',
+    `dep-9.0-${'x'.repeat(5000)}-none-any.whl`,
+    'dep-9.0-py3-none-any.whl\n',
+    '.',
+    '..',
+  ];
+  const { ws, server, result } = await lockAgainstHostileIndex({
+    projects,
+    setup: (s) => {
+      const files = [
+        ...evilNames.map((filename, i) => ({ filename, url: `${s.origin}/evil/${i}`, hashes: { sha256: 'ab'.repeat(32) } })),
+        { filename: DEP_WHEEL, url: s.fileUrl(DEP_WHEEL), hashes: { sha256: sha256Hex(dep.bytes) } },
+      ];
+      onDepPage(JSON.stringify({ meta: { 'api-version': '1.1' }, name: 'dep', files }), MEDIA_JSON)(s);
+    },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(pins(await readFile(ws.output, 'utf8')), ['app==1.0', 'dep==1.0']);
+  assert.ok(!server.requests.some((r) => r.path.startsWith('/evil/') || r.path.includes('dep-9.0')), 'no impossible file was fetched');
+  // Nothing was written anywhere under the run's TMPDIR but what the run cleaned up itself.
+  assert.deepEqual(await readdir(join(ws.dir, 'tmp')), []);
+});
+
+test('percent-encoded traversal in HTML links (..%2F, ..%5C) is never used: the lock takes the one real file', async () => {
+  const projects = smallGraph();
+  const dep = fileOf(projects, 'dep-1.0');
+  const { ws, server, result } = await lockAgainstHostileIndex({
+    projects,
+    server: { metadataFiles: false, ranges: false },
+    setup: (s) => {
+      const evil = ['..%2F..%2Fdep-9.0-py3-none-any.whl', '..%5C..%5Cdep-9.0-py3-none-any.whl', '%2Fetc%2Fdep-9.0-py3-none-any.whl', 'dep-9.0-py3-none-any.whl%00.txt'];
+      const anchors = [
+        ...evil.map((href) => `<a href="/files/${href}#sha256=${'ab'.repeat(32)}">x</a>`),
+        `<a href="${s.fileUrl(DEP_WHEEL)}#sha256=${sha256Hex(dep.bytes)}">${DEP_WHEEL}</a>`,
+      ];
+      onDepPage(`<!DOCTYPE html><html><body>${anchors.join('\n')}</body></html>`, 'text/html')(s);
+    },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(pins(await readFile(ws.output, 'utf8')), ['app==1.0', 'dep==1.0']);
+  assert.ok(!server.requests.some((r) => r.path.includes('dep-9.0')), 'no traversal link was fetched');
+  // The wheel was read whole into a temp copy (no ranges): only under the run's TMPDIR, and gone.
+  assert.deepEqual(await readdir(join(ws.dir, 'tmp')), []);
+});
+
+test('a project whose page lists only impossible filenames: exit 1, says no usable file', async () => {
+  const files = ['../../dep-9.0-py3-none-any.whl', 'dep-9.0.whl', 'dep-notaversion.tar.gz'].map((filename, i) => ({
+    filename,
+    url: `http://127.0.0.1:1/evil/${i}`,
+    hashes: {},
+  }));
+  const { ws, result } = await lockAgainstHostileIndex({
+    setup: onDepPage(JSON.stringify({ meta: { 'api-version': '1.1' }, name: 'dep', files }), MEDIA_JSON),
+  });
+  assertFailureMessage(result, 1, [/dep/]);
+  await ws.assertPreviousUntouched();
+});
+
+test('the same project on two indexes: the first wins, a warning names the other, whose files are never fetched', async () => {
+  const first = await startIndexServer({ projects: smallGraph(), requireAuth: TEST_AUTH });
+  // The second index has a newer dep (dependency confusion): it must not be used.
+  const second = await startIndexServer({ projects: buildUniverse([{ name: 'dep', versions: { '99.0': {} } }]) });
+  const ws = await makeWorkspace();
+  try {
+    const result = await ws.run(['lock', 'requirements.in', '-i', withCredentials(first.url), '--extra-index-url', second.url, ...TARGET]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(pins(await readFile(ws.output, 'utf8')), ['app==1.0', 'dep==1.0']);
+    assert.match(result.stderr, new RegExp(`warning: dep is on ${escapeRegExp(first.url)} and also on ${escapeRegExp(second.url)}; only the first index is used`));
+    assert.equal(second.downloads().length, 0, 'nothing was downloaded from the second index');
+    assert.ok(!second.requests.some((r) => r.kind === 'metadata'), 'not even its metadata');
+  } finally {
+    await first.close();
+    await second.close();
+  }
+});
+
+grepForSecretsThenCleanUp();
