@@ -1,4 +1,4 @@
-export { readMetadata, readWheelMetadataAt, createMetadataLedger, fileVersionOf, MetadataError, MAX_METADATA_BYTES } from './ladder.js';
+export { readMetadata, readWheelMetadataAt, createMetadataLedger, MetadataError, MAX_METADATA_BYTES } from './ladder.js';
 export { MetadataLedger, MetadataMismatchError, compareMetadata } from './cross-check.js';
 export type { ArtifactInspector, MetadataSource, WheelMetadataReader } from './cross-check.js';
 export type { DistributionMetadata, MetadataDeps, MetadataOrigin } from './ladder.js';

@@ -19,6 +19,7 @@ import { redactUrl } from '../http/redact.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import type { ArtifactStore } from '../download/store.js';
 import type { IndexedFile } from '../package-index/types.js';
+import { fileVersion } from '../package-index/links.js';
 import { parseCoreMetadata, type CoreMetadata } from '../pep/metadata.js';
 import { normalizeName, normalizeExtra, type PackageName } from '../pep/names.js';
 import { Version } from '../pep/version.js';
@@ -65,7 +66,7 @@ function defaultHint(file: IndexedFile, exitCode: 1 | 2): string {
   if (exitCode === 1) {
     return 'The index serves a file whose metadata belongs to another release; nothing was written. Find out why before trusting this index (a broken mirror, a re-upload, tampering).';
   }
-  const version = fileVersionOf(file);
+  const version = fileVersion(file);
   const exclude = version ? ` (add "${file.project}!=${version.toString()}" to the input)` : '';
   return `Exclude this release${exclude}, or report the broken file to the package maintainers or the index operator.`;
 }
@@ -408,21 +409,10 @@ function checkIdentity(file: IndexedFile, metadata: DistributionMetadata): void 
   if (name !== file.project) {
     throw new MetadataError(file, `its metadata names the project "${metadata.name}", not ${file.project}`, undefined, 1);
   }
-  const fileVersion = fileVersionOf(file);
+  const named = fileVersion(file);
   const metaVersion = Version.tryParse(metadata.version);
-  if (fileVersion && metaVersion && !fileVersion.equals(metaVersion)) {
-    throw new MetadataError(file, `its metadata says version ${metadata.version}, the filename says ${fileVersion.toString()}`, undefined, 1);
+  if (named && metaVersion && !named.equals(metaVersion)) {
+    throw new MetadataError(file, `its metadata says version ${metadata.version}, the filename says ${named.toString()}`, undefined, 1);
   }
 }
 
-export function fileVersionOf(file: IndexedFile): Version | null {
-  if (file.kind === 'wheel') {
-    try {
-      return parseWheelFilename(file.filename).version;
-    } catch {
-      return null;
-    }
-  }
-  const parsed = parseSdistFilenameFor(file.filename, file.project);
-  return parsed ? Version.tryParse(parsed.version) : null;
-}

@@ -5,6 +5,7 @@
 import type { PackageName } from '../pep/names.js';
 import { distKind, parseSdistFilenameFor, parseWheelFilename } from '../pep/filenames.js';
 import type { IndexedFile } from './types.js';
+import { Version } from '../pep/version.js';
 
 export interface RawLink {
   url: string;
@@ -67,4 +68,17 @@ function lastSegment(url: URL): string | undefined {
 /** A filename is one path segment: no separators, no traversal, no control characters. */
 function isPlainFilename(name: string): boolean {
   return name !== '.' && name !== '..' && !/[/\\\x00-\x1f]/.test(name);
+}
+
+/** The version a file's name says it holds, or null when the name does not parse as PEP 440. */
+export function fileVersion(file: IndexedFile): Version | null {
+  if (file.kind === 'wheel') {
+    try {
+      return parseWheelFilename(file.filename).version;
+    } catch {
+      return null;
+    }
+  }
+  const parsed = parseSdistFilenameFor(file.filename, file.project);
+  return parsed ? Version.tryParse(parsed.version) : null;
 }

@@ -3,6 +3,7 @@
  * for a version (its metadata drives resolution); which ones go into the lock.
  */
 import type { IndexedFile } from '../package-index/types.js';
+import { fileVersion } from '../package-index/links.js';
 import type { PackageName } from '../pep/names.js';
 import { parseSdistFilenameFor, parseWheelFilename, tagToString } from '../pep/filenames.js';
 import { formatPlatform } from '../pep/tags.js';
@@ -37,17 +38,7 @@ export function requiresPythonAdmits(requiresPython: string | undefined | null, 
   return spec.contains(target.pythonVersion, { prereleases: true });
 }
 
-export function fileVersion(file: IndexedFile): Version | null {
-  if (file.kind === 'wheel') {
-    try {
-      return parseWheelFilename(file.filename).version;
-    } catch {
-      return null;
-    }
-  }
-  const parsed = parseSdistFilenameFor(file.filename, file.project);
-  return parsed ? Version.tryParse(parsed.version) : null;
-}
+export { fileVersion };
 
 /** Lowest tag index of a wheel for the target (lower is preferred), or undefined if incompatible. */
 export function wheelPriority(file: IndexedFile, target: Target): number | undefined {
