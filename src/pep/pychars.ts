@@ -93,3 +93,21 @@ export function quoteExcerpt(text: string, max = 120): string {
   const half = Math.floor(max / 2);
   return `${JSON.stringify(text.slice(0, half))}…${JSON.stringify(text.slice(-half))} (${text.length} characters)`;
 }
+
+/** Case-insensitive ASCII match of the lowercase `word` at `pos`. */
+export function matchWord(text: string, pos: number, word: string): boolean {
+  if (pos + word.length > text.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    let unit = text.charCodeAt(pos + i);
+    if (unit >= 0x41 && unit <= 0x5a) unit += 0x20;
+    if (unit !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The index after the run of ASCII digits starting at `pos`. */
+export function digitsEnd(text: string, pos: number): number {
+  let end = pos;
+  while (end < text.length && isAsciiDigit(text.charCodeAt(end))) end++;
+  return end;
+}

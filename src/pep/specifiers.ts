@@ -25,7 +25,7 @@
  * - Comma-separated clauses are ANDed; empty clauses (`>=1,,<2,`) are skipped.
  */
 import { ParseError } from '../errors.js';
-import { compareCodePoints, isAsciiAlnum, isAsciiDigit, isPySpace, pyStrip, quoteExcerpt } from './pychars.js';
+import { compareCodePoints, digitsEnd, isAsciiAlnum, isAsciiDigit, isPySpace, matchWord, pyStrip, quoteExcerpt } from './pychars.js';
 import { intersectRanges, rangesArePrereleaseOnly, rangesContain, specifierRanges, type VersionRange } from './ranges.js';
 import { Version, canonicalizeVersion } from './version.js';
 
@@ -44,21 +44,7 @@ function isSeparator(unit: number): boolean {
   return unit === 0x2e || unit === 0x2d || unit === 0x5f;
 }
 
-function matchWordAt(text: string, pos: number, word: string): boolean {
-  if (pos + word.length > text.length) return false;
-  for (let i = 0; i < word.length; i++) {
-    let unit = text.charCodeAt(pos + i);
-    if (unit >= 0x41 && unit <= 0x5a) unit += 0x20;
-    if (unit !== word.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
-function digitsEnd(text: string, pos: number): number {
-  let end = pos;
-  while (end < text.length && isAsciiDigit(text.charCodeAt(end))) end++;
-  return end;
-}
 
 function skipPySpace(text: string, pos: number): number {
   while (pos < text.length && isPySpace(text.charCodeAt(pos))) pos++;
@@ -89,7 +75,7 @@ function matchClauseVersion(text: string, pos: number, shape: VersionShape): num
   if (shape.wildcard && text.charCodeAt(p) === 0x2e && text.charCodeAt(p + 1) === 0x2a) return p + 2;
 
   let q = isSeparator(text.charCodeAt(p)) ? p + 1 : p;
-  const pre = PRE_SPELLINGS.find((w) => matchWordAt(text, q, w));
+  const pre = PRE_SPELLINGS.find((w) => matchWord(text, q, w));
   if (pre !== undefined) {
     q += pre.length;
     if (isSeparator(text.charCodeAt(q))) q++;
@@ -100,7 +86,7 @@ function matchClauseVersion(text: string, pos: number, shape: VersionShape): num
     p = digitsEnd(text, p + 1);
   } else {
     q = isSeparator(text.charCodeAt(p)) ? p + 1 : p;
-    const post = POST_SPELLINGS.find((w) => matchWordAt(text, q, w));
+    const post = POST_SPELLINGS.find((w) => matchWord(text, q, w));
     if (post !== undefined) {
       q += post.length;
       if (isSeparator(text.charCodeAt(q))) q++;
@@ -109,7 +95,7 @@ function matchClauseVersion(text: string, pos: number, shape: VersionShape): num
   }
 
   q = isSeparator(text.charCodeAt(p)) ? p + 1 : p;
-  if (matchWordAt(text, q, 'dev')) {
+  if (matchWord(text, q, 'dev')) {
     q += 3;
     if (isSeparator(text.charCodeAt(q))) q++;
     p = digitsEnd(text, q);

@@ -23,7 +23,7 @@
  * (exact up to 2^53); `exact` gives the digit strings when that is not enough.
  */
 import { ParseError } from '../errors.js';
-import { compareCodePoints, isAsciiAlnum, isAsciiDigit, isPySpace, quoteExcerpt } from './pychars.js';
+import { compareCodePoints, digitsEnd, isAsciiAlnum, isAsciiDigit, isPySpace, matchWord, quoteExcerpt } from './pychars.js';
 
 export type PreLabel = 'a' | 'b' | 'rc';
 
@@ -91,22 +91,7 @@ function isSeparator(unit: number): boolean {
   return unit === 0x2e || unit === 0x2d || unit === 0x5f; // . - _
 }
 
-/** Case-insensitive ASCII match of `word` at `pos`. */
-function matchWord(text: string, pos: number, word: string): boolean {
-  if (pos + word.length > text.length) return false;
-  for (let i = 0; i < word.length; i++) {
-    let unit = text.charCodeAt(pos + i);
-    if (unit >= 0x41 && unit <= 0x5a) unit += 0x20;
-    if (unit !== word.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
-function digitsEnd(text: string, pos: number): number {
-  let end = pos;
-  while (end < text.length && isAsciiDigit(text.charCodeAt(end))) end++;
-  return end;
-}
 
 interface ParseOutcome {
   readonly parts: VersionParts | null;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { buildSdist, buildWheel, normalizeName, wheelFilename, type DistSpec } from './dists.js';
 import type { IndexFile, IndexProject } from './universe.js';
 
-const scenarioVersion = z.object({
+export const scenarioVersion = z.object({
   requires: z.array(z.string()).optional(),
   extras: z.record(z.string(), z.array(z.string())).optional(),
   requires_python: z.string().optional(),
@@ -18,6 +18,8 @@ const scenarioVersion = z.object({
   wheel_tags: z.array(z.string()).optional(),
   yanked: z.boolean().optional(),
 });
+
+export type ScenarioVersion = z.infer<typeof scenarioVersion>;
 
 /** The fields of FORMAT.md a pip-style harness reads (others are ignored). */
 export const scenarioSchema = z.object({

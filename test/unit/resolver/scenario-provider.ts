@@ -4,7 +4,7 @@
 // metadata, yanked versions flagged. A version is usable when one of its files is: a wheel whose
 // tags fit CPython on x86_64 Linux (glibc 2.36, or manylinux2014 with `python_platform`), or the
 // sdist unless only binaries are allowed.
-import { z } from 'zod';
+import type { Scenario, ScenarioVersion } from '../../helpers/scenario-index.js';
 import { normalizeName, type PackageName } from '../../../src/pep/names.js';
 import { parseRequirement, type Requirement } from '../../../src/pep/requirement.js';
 import { SpecifierSet } from '../../../src/pep/specifiers.js';
@@ -17,35 +17,9 @@ import type {
   ResolverProvider,
 } from '../../../src/resolver/provider.js';
 
-const scenarioVersion = z.object({
-  requires: z.array(z.string()).optional(),
-  extras: z.record(z.string(), z.array(z.string())).optional(),
-  requires_python: z.string().optional(),
-  sdist: z.boolean().optional(),
-  wheel: z.boolean().optional(),
-  wheel_tags: z.array(z.string()).optional(),
-  yanked: z.boolean().optional(),
-});
-export type ScenarioVersion = z.infer<typeof scenarioVersion>;
-
-/** The fields of FORMAT.md this harness reads (others are ignored). */
-export const scenarioSchema = z.object({
-  name: z.string(),
-  root: z.object({ requires: z.array(z.string()).optional() }),
-  packages: z.record(z.string(), z.object({ versions: z.record(z.string(), scenarioVersion) })),
-  environment: z.object({ python: z.string().optional() }).optional(),
-  resolver_options: z
-    .object({
-      prereleases: z.boolean().optional(),
-      no_build: z.array(z.string()).optional(),
-      no_binary: z.array(z.string()).optional(),
-      python: z.string().optional(),
-      python_platform: z.string().optional(),
-      universal: z.boolean().optional(),
-    })
-    .optional(),
-});
-export type Scenario = z.infer<typeof scenarioSchema>;
+// The scenario file schema is shared with the loopback harness (test/helpers/scenario-index.ts).
+export { scenarioSchema } from '../../helpers/scenario-index.js';
+export type { Scenario, ScenarioVersion } from '../../helpers/scenario-index.js';
 
 export interface ScenarioTarget {
   /** Full version checked against Requires-Python. */
