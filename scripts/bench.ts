@@ -29,10 +29,12 @@ interface Settings {
   huge: boolean;
   pip: boolean;
   json: string | undefined;
+  /** Only build and serve the index (for profiling by hand) until interrupted. */
+  serve: boolean;
 }
 
 function parseArgs(argv: string[]): Settings {
-  const settings: Settings = { projects: 300, runs: 3, latencyMs: 30, bandwidthMBs: 50, concurrency: 8, huge: false, pip: true, json: undefined };
+  const settings: Settings = { projects: 300, runs: 3, latencyMs: 30, bandwidthMBs: 50, concurrency: 8, huge: false, pip: true, json: undefined, serve: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => argv[++i] ?? '';
@@ -44,8 +46,9 @@ function parseArgs(argv: string[]): Settings {
     else if (arg === '--huge') settings.huge = true;
     else if (arg === '--no-pip') settings.pip = false;
     else if (arg === '--json') settings.json = value();
+    else if (arg === '--serve') settings.serve = true;
     else if (arg === '--help') {
-      console.log('npm run bench -- [--projects 300] [--runs 3] [--latency 30] [--bandwidth 50] [--concurrency 8] [--huge] [--no-pip] [--json out.json]');
+      console.log('npm run bench -- [--projects 300] [--runs 3] [--latency 30] [--bandwidth 50] [--concurrency 8] [--huge] [--no-pip] [--json out.json] [--serve]');
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
   }
@@ -176,6 +179,12 @@ async function main(): Promise<void> {
   console.error(`building ${settings.projects} projects${settings.huge ? ' and a 300 MB wheel' : ''}...`);
   const { projects, roots } = buildBenchUniverse(settings);
   const server = await startIndexServer({ projects, latencyMs: settings.latencyMs, bandwidthBytesPerSec: settings.bandwidthMBs * 1024 * 1024 });
+  if (settings.serve) {
+    console.log(`serving ${server.url} (requirements: ${roots.join(' ')}); Ctrl-C stops`);
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    await server.close();
+    return;
+  }
   const work = mkdtempSync(join(tmpdir(), 'pin-hashes-bench-'));
   const cli = join(projectRoot, 'bin', 'pin-hashes.js');
   const baseEnv: NodeJS.ProcessEnv = { ...process.env };

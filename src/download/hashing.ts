@@ -43,6 +43,8 @@ export async function hashStream(
     saveTo?: string | undefined;
     /** Called with each chunk's length, for progress. */
     onBytes?: ((bytes: number) => void) | undefined;
+    /** Called with each chunk, in order (an inspector reading the bytes that are hashed). */
+    onChunk?: ((chunk: Buffer) => void) | undefined;
   },
 ): Promise<ComputedDigests> {
   const sha256 = createHash('sha256');
@@ -75,6 +77,7 @@ export async function hashStream(
       }
       sha256.update(buf);
       options.onBytes?.(buf.length);
+      options.onChunk?.(buf);
       for (const hash of others.values()) hash.update(buf);
       if (out && !out.write(buf)) await once(out, 'drain');
     }

@@ -20,6 +20,7 @@ import { cacheKeyFor } from './cache-key.js';
 import type { DigestCache } from '../cache/store.js';
 import { hashStream, readLimitFor, verifyClaims, type Evidence } from './hashing.js';
 import type { ArtifactInspector } from '../metadata/cross-check.js';
+import type { ZipMemberScanner } from '../metadata/zip-stream.js';
 
 export interface VerifiedFile {
   file: IndexedFile;
@@ -166,16 +167,44 @@ export class ArtifactStore {
   async #downloadInspected(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse): Promise<VerifiedFile> {
     this.#events.onDownloadStart?.(file);
     // Asked now, when the download starts: the inspector needs the very bytes that are hashed.
-    const inspect = this.#inspector?.wants(file) ?? false;
-    const inspectCopy = inspect && saveTo === undefined ? join(await this.#temp(), `inspect-${randomUUID()}-${file.filename}`) : undefined;
-    try {
-      return await this.#downloadOnce(file, saveTo ?? inspectCopy, opened, inspect);
-    } finally {
-      if (inspectCopy) await rm(inspectCopy, { force: true });
+    const inspector = this.#inspector?.wants(file) ? this.#inspector : undefined;
+    if (!inspector) return this.#downloadOnce(file, saveTo, opened, undefined);
+    if (saveTo !== undefined) {
+      const verified = await this.#downloadOnce(file, saveTo, opened, undefined);
+      await inspector.inspect(file, saveTo);
+      return verified;
     }
+    // Usually the wheel's METADATA is picked out of the stream while it is hashed; when the
+    // layout does not allow that, the file is fetched again into a temp copy and read from disk.
+    let scanner: ZipMemberScanner | undefined;
+    const verified = await this.#downloadOnce(file, undefined, opened, () => {
+      scanner = inspector.scanner(file);
+      return scanner;
+    });
+    if (scanner && (await inspector.inspectScan(file, scanner.result()))) return verified;
+    const copy = join(await this.#temp(), `inspect-${randomUUID()}-${file.filename}`);
+    try {
+      const again = await this.#downloadOnce(file, copy, undefined, undefined);
+      if (again.sha256 !== verified.sha256) {
+        throw new PinHashesError('FILE_CHANGED', `${file.filename}: two downloads in one run gave different bytes (${redactUrl(file.url)})`, {
+          exitCode: 1,
+          hint: 'The index serves changing bytes for one file; nothing was written. Find out why before trusting it.',
+        });
+      }
+      await inspector.inspect(file, copy);
+    } finally {
+      await rm(copy, { force: true });
+    }
+    return verified;
   }
 
-  async #downloadOnce(file: IndexedFile, saveTo: string | undefined, opened: StreamResponse | undefined, inspect: boolean): Promise<VerifiedFile> {
+  /** One retried download+hash+verify. `newScanner` gives each attempt a fresh scanner of its bytes. */
+  async #downloadOnce(
+    file: IndexedFile,
+    saveTo: string | undefined,
+    opened: StreamResponse | undefined,
+    newScanner: (() => ZipMemberScanner) | undefined,
+  ): Promise<VerifiedFile> {
     const result = await withRetries(
       async (attempt) => {
         if (this.#closed) {
@@ -203,6 +232,7 @@ export class ArtifactStore {
           typeof lengthHeader === 'string' && /^\d+$/.test(lengthHeader) && (encoding === undefined || encoding === 'identity')
             ? Number(lengthHeader)
             : undefined;
+        const scanner = newScanner?.();
         const digests = await hashStream(response.body, {
           algorithms: Object.keys(file.hashes),
           url: file.url,
@@ -211,6 +241,7 @@ export class ArtifactStore {
           expectedLength: announced,
           saveTo,
           onBytes: (bytes) => this.#events.onDownloadProgress?.(file, bytes),
+          onChunk: scanner ? (chunk) => scanner.push(chunk) : undefined,
         }).catch((error: unknown) => {
           throw error instanceof HttpError || error instanceof PinHashesError ? error : this.#http.wrapError(file.url, error);
         });
@@ -222,7 +253,6 @@ export class ArtifactStore {
       },
     );
     const evidence = verifyClaims(file, result);
-    if (inspect && saveTo !== undefined) await this.#inspector?.inspect(file, saveTo);
     this.#events.onDownloadDone?.(file, result.size);
     if (this.#cache) {
       const key = await cacheKeyFor(file);

@@ -18,11 +18,22 @@ import { formatRequirement, parseRequirement } from '../pep/requirement.js';
 import { SpecifierSet } from '../pep/specifiers.js';
 import { Version } from '../pep/version.js';
 import type { DistributionMetadata } from './ladder.js';
+import { ZipMemberScanner, type ScanResult } from './zip-stream.js';
+
+/** As the ladder's limit for METADATA: real ones are kilobytes. */
+const MAX_SCANNED_METADATA_BYTES = 8 * 1024 * 1024;
 
 /** The hook the artifact store calls; see src/download/store.ts. */
 export interface ArtifactInspector {
-  /** Asked when a download of `file` starts: keep a temp copy of the bytes for inspect()? */
+  /** Asked when a download of `file` starts: look at its bytes? */
   wants(file: IndexedFile): boolean;
+  /** A scanner fed the bytes of one download attempt as they are hashed (a new one per attempt). */
+  scanner(file: IndexedFile): ZipMemberScanner;
+  /**
+   * After the claims were verified: what the scanner found. Returns false when the scan could
+   * not tell (the store then keeps a temp copy of a second download and calls inspect()).
+   */
+  inspectScan(file: IndexedFile, scan: ScanResult): Promise<boolean>;
   /** The verified bytes of `file` at `path` (removed by the store afterwards); throws to fail the run. */
   inspect(file: IndexedFile, path: string): Promise<void>;
 }
@@ -47,6 +58,8 @@ export class MetadataMismatchError extends PinHashesError {
 
 /** Reads the METADATA of a whole wheel on disk (injected: the ladder owns the wheel reader). */
 export type WheelMetadataReader = (file: IndexedFile, path: string) => Promise<DistributionMetadata>;
+/** Reads METADATA bytes taken out of a wheel (injected, as above). */
+export type MetadataBytesReader = (file: IndexedFile, bytes: Buffer) => DistributionMetadata;
 
 interface Used {
   file: IndexedFile;
@@ -56,14 +69,16 @@ interface Used {
 
 export class MetadataLedger implements ArtifactInspector {
   readonly #readWheel: WheelMetadataReader;
+  readonly #readBytes: MetadataBytesReader;
   /** Metadata reads started (the store may be asked about them before they end). */
   readonly #reading = new Set<string>();
   readonly #used = new Map<string, Used>();
   /** Wheels inspected before their metadata read ended: what their own METADATA says. */
   readonly #inspected = new Map<string, DistributionMetadata>();
 
-  constructor(readWheel: WheelMetadataReader) {
+  constructor(readWheel: WheelMetadataReader, readBytes: MetadataBytesReader) {
     this.#readWheel = readWheel;
+    this.#readBytes = readBytes;
   }
 
   /** A metadata read of `file` starts (called synchronously when readMetadata is entered). */
@@ -98,9 +113,27 @@ export class MetadataLedger implements ArtifactInspector {
     return file.kind === 'wheel' && (this.#reading.has(file.url) || this.#used.has(file.url));
   }
 
+  scanner(file: IndexedFile): ZipMemberScanner {
+    const project = normalizeName(file.project);
+    return new ZipMemberScanner((name) => {
+      const parts = name.split('/');
+      return parts.length === 2 && parts[1] === 'METADATA' && (parts[0] ?? '').endsWith('.dist-info') && normalizeName(parts[0] ?? '').startsWith(project);
+    }, MAX_SCANNED_METADATA_BYTES);
+  }
+
+  async inspectScan(file: IndexedFile, scan: ScanResult): Promise<boolean> {
+    if (scan.kind !== 'found') return false;
+    this.#compare(file, this.#readBytes(file, scan.data));
+    return true;
+  }
+
   async inspect(file: IndexedFile, path: string): Promise<void> {
     if (!this.wants(file)) return;
-    const actual = await this.#readWheel(file, path);
+    this.#compare(file, await this.#readWheel(file, path));
+  }
+
+  #compare(file: IndexedFile, actual: DistributionMetadata): void {
+    if (!this.wants(file)) return;
     const used = this.#used.get(file.url);
     if (used) throwOnDifferences(used, actual);
     else if (this.#reading.has(file.url)) this.#inspected.set(file.url, actual);

@@ -120,9 +120,16 @@ export async function readWheelMetadataAt(file: IndexedFile, path: string): Prom
   }
 }
 
-/** A ledger that reads wheels with this module's reader; give it to the store and to readMetadata. */
+/** The METADATA bytes taken out of a wheel while it streamed (see zip-stream.ts). */
+export function readWheelMetadataBytes(file: IndexedFile, bytes: Buffer): DistributionMetadata {
+  const metadata = fromCoreMetadata(file, decodeText(file, bytes), 'wheel');
+  checkIdentity(file, metadata);
+  return metadata;
+}
+
+/** A ledger that reads wheels with this module's readers; give it to the store and to readMetadata. */
 export function createMetadataLedger(): MetadataLedger {
-  return new MetadataLedger(readWheelMetadataAt);
+  return new MetadataLedger(readWheelMetadataAt, readWheelMetadataBytes);
 }
 
 /** Rung 1. Undefined when the index advertised the file but does not serve it (we fall through). */

@@ -201,3 +201,27 @@ describe('find-links folders, several indexes, direct references', () => {
     assert.match(result.stderr, /vcs\.in:2/);
   });
 });
+
+test('a wheel whose METADATA cannot be picked out of the stream is cross-checked from a second download', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pin-hashes-descriptor-'));
+  const built = buildWheel({ name: 'streamed', version: '1.0', requiresDist: [] });
+  // Flag the first entry as streamed with a data descriptor: its size is then unknown to a scanner.
+  const bytes = Buffer.from(built.bytes);
+  bytes.writeUInt16LE(bytes.readUInt16LE(6) | 0x08, 6);
+  const honest = Buffer.from(built.metadata ?? '');
+  const lying = Buffer.from((built.metadata ?? '').replace('Version: 1.0', 'Version: 1.0\nRequires-Python: >=3.0'));
+  const server = await startIndexServer({ projects: [{ name: 'streamed', files: [{ filename: built.filename, bytes, metadata: honest }] }] });
+  try {
+    await writeFile(join(dir, 'requirements.in'), 'streamed\n');
+    const ok = await runCli(['lock', 'requirements.in', '-i', server.url, '-o', '-', ...TARGET], { cwd: dir });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(server.downloads(built.filename).length, 2, 'hashed once, fetched again to read its METADATA from disk');
+    server.updateFile('streamed', built.filename, { metadata: lying });
+    const bad = await runCli(['lock', 'requirements.in', '-i', server.url, '-o', '-', ...TARGET], { cwd: dir });
+    assert.equal(bad.code, 1, bad.stderr);
+    assert.match(bad.stderr, /disagrees with the METADATA inside the downloaded wheel/);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
