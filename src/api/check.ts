@@ -15,7 +15,7 @@ import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
 import type { LockEvents, LockOptions } from './options.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
-import { prepareRun } from './prepare.js';
+import { prepareRun, type PreparedRun } from './prepare.js';
 
 export interface CheckOptions {
   /** The lock to check; default requirements.txt. */
@@ -93,15 +93,14 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const name = basename(lockFile);
   const diff = unifiedDiff(text, regenerated.content, `${name} (as committed)`, `${name} (as pin-hashes lock would write it)`);
   const warnings = [...regenerated.warnings];
-  const findings = options.verify ? await verifyPins(existing, lockOptions, warnings) : [];
+  const findings = options.verify ? await verifyPins(existing, run, warnings) : [];
   const fails = diff !== '' || findings.some((f) => f.fails);
   return { lockFile, current: diff === '', diff, findings, warnings, exitCode: fails ? 1 : 0 };
 }
 
 /** Re-downloads every file of every pinned version, with no cache, and sets digests side by side. */
-async function verifyPins(existing: ExistingLock, lockOptions: LockOptions, warnings: string[]): Promise<Finding[]> {
-  const run = await prepareRun(lockOptions);
-  lockOptions.events?.onPhase?.('verifying');
+async function verifyPins(existing: ExistingLock, run: PreparedRun, warnings: string[]): Promise<Finding[]> {
+  run.options.events?.onPhase?.('verifying');
   const session = openSession(run, { cache: undefined }, warnings);
   try {
     const perPin = await Promise.all([...existing.pins.values()].map((pin) => verifyPin(session, pin)));

@@ -7,12 +7,12 @@
 // new text and rewrite them with PIN_HASHES_UPDATE_SNAPSHOTS=1. A missing snapshot fails.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startIndexServer } from '../helpers/index-server.js';
-import { projectRoot, sharedData } from '../helpers/paths.js';
+import { exists, projectRoot, sharedData } from '../helpers/paths.js';
 import {
   loadPipAnswers,
   loadScenario,
@@ -36,15 +36,6 @@ const updating = process.env['PIN_HASHES_UPDATE_SNAPSHOTS'] === '1';
 /** Ports and temp folders differ per run; nothing else may. */
 function mask(text: string, dir: string, origin: string): string {
   return text.split(dir).join('<tmp>').split(origin).join('http://127.0.0.1:<port>');
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const folder = sharedData('scenarios');

@@ -4,14 +4,14 @@
 // no fewer packages. Unsatisfiable means exit 1 and no output file.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { normalizeName } from '../helpers/dists.js';
 import { lockedPins } from '../helpers/lock-pins.js';
 import { startIndexServer } from '../helpers/index-server.js';
-import { sharedData } from '../helpers/paths.js';
+import { exists, sharedData } from '../helpers/paths.js';
 import {
   loadPipAnswers,
   loadScenario,
@@ -23,15 +23,6 @@ import {
 
 /** Scenarios locked at once: each is a child process plus a server, on a 2-core machine. */
 const CONCURRENCY = 3;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const folder = sharedData('scenarios');
 

@@ -1,6 +1,7 @@
 // Tests run from compiled output (dist/test/...), sometimes from other out dirs while a module
 // is being developed, so paths are found by walking up to package.json, never by counting `..`.
 import { existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,4 +24,14 @@ export const sharedDataDir = resolve(projectRoot, '..', 'shared', 'data');
 export function sharedData(sub: string): string | undefined {
   const path = join(sharedDataDir, sub);
   return existsSync(path) ? path : undefined;
+}
+
+/** Whether a path exists (any kind of entry). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

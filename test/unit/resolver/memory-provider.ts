@@ -43,15 +43,23 @@ function combineMarker(requirement: string, extra: string): string {
 }
 
 function toMetadata(data: MemoryVersion): DistMetadata {
-  const requiresDist: Requirement[] = (data.requires ?? []).map((r) => parseRequirement(r));
-  for (const [extra, requirements] of Object.entries(data.extras ?? {})) {
+  return buildMetadata(data.requires, data.extras, data.requiresPython ?? null);
+}
+
+/** Metadata from plain requirement strings and extras (`extra -> requirements`), as both test providers describe versions. */
+export function buildMetadata(
+  requires: readonly string[] | undefined,
+  extras: Readonly<Record<string, readonly string[]>> | undefined,
+  requiresPython: string | null,
+): DistMetadata {
+  const requiresDist: Requirement[] = (requires ?? []).map((r) => parseRequirement(r));
+  for (const [extra, requirements] of Object.entries(extras ?? {})) {
     for (const requirement of requirements) requiresDist.push(parseRequirement(combineMarker(requirement, extra)));
   }
-  const requiresPython = data.requiresPython ?? null;
   return {
     requiresDist,
     requiresPython: requiresPython === null ? null : SpecifierSet.parse(requiresPython),
-    providesExtra: Object.keys(data.extras ?? {}).map((e) => normalizeName(e)),
+    providesExtra: Object.keys(extras ?? {}).map((e) => normalizeName(e)),
   };
 }
 

@@ -6,9 +6,9 @@
 // sdist unless only binaries are allowed.
 import type { Scenario, ScenarioVersion } from '../../helpers/scenario-index.js';
 import { normalizeName, type PackageName } from '../../../src/pep/names.js';
-import { parseRequirement, type Requirement } from '../../../src/pep/requirement.js';
 import { SpecifierSet } from '../../../src/pep/specifiers.js';
 import { Version } from '../../../src/pep/version.js';
+import { buildMetadata } from './memory-provider.js';
 import type {
   CandidateVersion,
   CandidatesResult,
@@ -98,11 +98,6 @@ function expandTag(tag: string): string[] {
   return out;
 }
 
-function combineMarker(requirement: string, extra: string): string {
-  const [spec, marker] = requirement.split(';', 2);
-  if (marker === undefined) return `${requirement} ; extra == "${extra}"`;
-  return `${spec ?? ''} ; (${marker.trim()}) and extra == "${extra}"`;
-}
 
 export class ScenarioProvider implements ResolverProvider {
   readonly calls: string[] = [];
@@ -159,16 +154,8 @@ export class ScenarioProvider implements ResolverProvider {
     await Promise.resolve();
     for (const [text, data] of this.packages.get(name) ?? []) {
       if (!Version.parse(text).equals(version)) continue;
-      const requiresDist: Requirement[] = (data.requires ?? []).map((r) => parseRequirement(r));
-      for (const [extra, requirements] of Object.entries(data.extras ?? {})) {
-        for (const r of requirements) requiresDist.push(parseRequirement(combineMarker(r, extra)));
-      }
       const requiresPython = data.requires_python ?? DEFAULT_REQUIRES_PYTHON;
-      return {
-        requiresDist,
-        requiresPython: requiresPython === '' ? null : SpecifierSet.parse(requiresPython),
-        providesExtra: Object.keys(data.extras ?? {}).map((e) => normalizeName(e)),
-      };
+      return buildMetadata(data.requires, data.extras, requiresPython === '' ? null : requiresPython);
     }
     throw new Error(`Assertion failed: metadata asked for ${name} ${version.toString()}, never offered`);
   }
