@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { normalizeName } from './dists.js';
 import { isolatedPipEnv } from './pip.js';
+import { python3 } from './python.js';
 
 const reportSchema = z.object({
   install: z.array(z.object({ metadata: z.object({ name: z.string(), version: z.string() }) })),
@@ -19,7 +20,7 @@ export type PipResolution =
  * The interpreter whose pip judges: `python3` (the machine's), or PIN_HASHES_PIP_PYTHON, e.g. a
  * venv with a newer pip for a cross-check during development.
  */
-export const pipPython = process.env['PIN_HASHES_PIP_PYTHON'] ?? 'python3';
+export const pipPython = process.env['PIN_HASHES_PIP_PYTHON'] ?? python3;
 
 export interface PipInfo {
   /** e.g. `23.2.1` */

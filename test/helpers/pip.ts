@@ -1,6 +1,7 @@
 // Real pip as the judge. This machine's pip is configured with local mirrors (PIP_FIND_LINKS,
 // pip.conf); without isolation pip would silently pull other files, so every call isolates it.
 import { spawnSync, spawn } from 'node:child_process';
+import { python3 } from './python.js';
 
 export interface PipResult {
   code: number | null;
@@ -10,12 +11,12 @@ export interface PipResult {
 let available: boolean | undefined;
 
 export function pipAvailable(): boolean {
-  available ??= spawnSync('python3', ['-m', 'pip', '--version'], { encoding: 'utf8' }).status === 0;
+  available ??= spawnSync(python3, ['-m', 'pip', '--version'], { encoding: 'utf8' }).status === 0;
   return available;
 }
 
 export function hostPythonVersion(): string {
-  const out = spawnSync('python3', ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' });
+  const out = spawnSync(python3, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' });
   return out.stdout.trim();
 }
 
@@ -31,7 +32,7 @@ export function isolatedPipEnv(): NodeJS.ProcessEnv {
 export function pipInstall(args: string[]): Promise<PipResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
-      'python3',
+      python3,
       ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--no-input', ...args],
       { env: isolatedPipEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );

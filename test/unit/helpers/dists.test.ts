@@ -16,11 +16,11 @@ import {
   type DistSpec,
 } from '../../helpers/dists.js';
 
-const hasPython = spawnSync('python3', ['--version']).status === 0;
+const hasPython = spawnSync(python3, ['--version']).status === 0;
 
 /** Runs a Python snippet with argv; returns parsed JSON printed on stdout. */
 function python(code: string, args: string[]): unknown {
-  const result = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
+  const result = spawnSync(python3, ['-c', code, ...args], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   return JSON.parse(result.stdout);
 }
@@ -148,6 +148,7 @@ top = names[0]
 project = tomllib.loads(t.extractfile(top + '/pyproject.toml').read().decode())['project']
 print(json.dumps({"top": top, "project": project, "pkginfo": t.extractfile(top + '/PKG-INFO').read().decode()}))
 `;
+import { python3 } from '../../helpers/python.js';
 
 test('python tarfile reads the sdist and its pyproject.toml mirrors the spec', (t) => {
   if (!hasPython) return t.skip('python3 absent');
@@ -180,13 +181,13 @@ test('an isolated pip installs the wheel into a target folder', (t) => {
     delete env['PIP_FIND_LINKS'];
     const target = join(dir, 'target');
     const pip = spawnSync(
-      'python3',
+      python3,
       ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--no-deps', '--no-index', '--target', target, path],
       { encoding: 'utf8', env },
     );
     if (pip.status !== 0 && /No module named pip/.test(pip.stderr)) return t.skip('pip absent');
     assert.equal(pip.status, 0, pip.stderr);
-    const imported = spawnSync('python3', ['-c', 'import demo_pkg_x, json; print(json.dumps(demo_pkg_x.__version__))'], {
+    const imported = spawnSync(python3, ['-c', 'import demo_pkg_x, json; print(json.dumps(demo_pkg_x.__version__))'], {
       encoding: 'utf8',
       env: { ...env, PYTHONPATH: target },
     });

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetrcParseError, loadNetrc, parseNetrc } from '../../../src/http/netrc.js';
+import { python3 } from '../../helpers/python.js';
 
 interface Case {
   name: string;
@@ -80,7 +81,7 @@ test('loadNetrc: $NETRC wins and is the only file read; ~/.netrc otherwise; a br
 
 // The same files through Python's netrc (what requests, hence pip, uses), when python3 is here.
 test('agrees with Python 3.11+ netrc on every case', (t) => {
-  const probe = spawnSync('python3', ['-c', 'import sys; print(sys.version_info >= (3, 11))'], { encoding: 'utf8' });
+  const probe = spawnSync(python3, ['-c', 'import sys; print(sys.version_info >= (3, 11))'], { encoding: 'utf8' });
   if (probe.status !== 0 || probe.stdout.trim() !== 'True') {
     t.skip('python3 >= 3.11 absent');
     return;
@@ -106,7 +107,7 @@ test('agrees with Python 3.11+ netrc on every case', (t) => {
   ].join('\n');
   // Python compares host names exactly; ask it with the names as the file spells them.
   const input = cases.map((c) => ({ text: c.text, hosts: c.expect === 'error' ? [] : Object.keys(c.expect).map((h) => (c.name.includes('without case') ? 'IDX.Example' : h)) }));
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify(input), encoding: 'utf8' });
+  const run = spawnSync(python3, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const python = JSON.parse(run.stdout) as (Record<string, [string, string] | null> | 'error')[];
   cases.forEach((c, i) => {

@@ -58,6 +58,7 @@ for case in json.load(sys.stdin):
     results.append(out)
 print(json.dumps(results))
 `;
+import { python3 } from '../../helpers/python.js';
 
 const PipRequirement = z.object({
   name: z.string(), specifier: z.array(z.string()), marker: z.string().nullable(), url: z.string().nullable(),
@@ -117,7 +118,7 @@ const CASES: Case[] = [
 ];
 
 function pipAvailable(): boolean {
-  const probe = spawnSync('python3', ['-c', 'import pip; print(pip.__version__)'], { encoding: 'utf8', env: isolatedEnv({}) });
+  const probe = spawnSync(python3, ['-c', 'import pip; print(pip.__version__)'], { encoding: 'utf8', env: isolatedEnv({}) });
   return probe.status === 0 && /^23\.2(\.|$)/.test(probe.stdout.trim());
 }
 
@@ -158,7 +159,7 @@ describe('reading like pip 23.2.1 itself', () => {
       dirs.set(testCase.name, dir);
       jobs.push({ dir, entry: testCase.entry ?? 'r.in', env: testCase.env ?? {} });
     }
-    const run = spawnSync('python3', ['-c', PIP_SCRIPT], { input: JSON.stringify(jobs), encoding: 'utf8', env: isolatedEnv({}) });
+    const run = spawnSync(python3, ['-c', PIP_SCRIPT], { input: JSON.stringify(jobs), encoding: 'utf8', env: isolatedEnv({}) });
     assert.equal(run.status, 0, run.stderr);
     const results = z.array(PipResult).parse(JSON.parse(run.stdout));
     CASES.forEach((testCase, index) => {
