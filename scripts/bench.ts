@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSdist, buildWheel, metadataText } from '../test/helpers/dists.js';
-import { startIndexServer, type IndexFile, type IndexProject, type IndexServer } from '../test/helpers/index-server.js';
+import { startIndexServer, type IndexFile, type IndexProject, type IndexServer, type RequestRecord } from '../test/helpers/index-server.js';
 import { projectRoot } from '../test/helpers/paths.js';
 
 interface Settings {
@@ -31,10 +31,12 @@ interface Settings {
   json: string | undefined;
   /** Only build and serve the index (for profiling by hand) until interrupted. */
   serve: boolean;
+  /** Print when each kind of request ran during the cold lock: where the time goes. */
+  timeline: boolean;
 }
 
 function parseArgs(argv: string[]): Settings {
-  const settings: Settings = { projects: 300, runs: 3, latencyMs: 30, bandwidthMBs: 50, concurrency: 8, huge: false, pip: true, json: undefined, serve: false };
+  const settings: Settings = { projects: 300, runs: 3, latencyMs: 30, bandwidthMBs: 50, concurrency: 8, huge: false, pip: true, json: undefined, serve: false, timeline: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => argv[++i] ?? '';
@@ -47,8 +49,9 @@ function parseArgs(argv: string[]): Settings {
     else if (arg === '--no-pip') settings.pip = false;
     else if (arg === '--json') settings.json = value();
     else if (arg === '--serve') settings.serve = true;
+    else if (arg === '--timeline') settings.timeline = true;
     else if (arg === '--help') {
-      console.log('npm run bench -- [--projects 300] [--runs 3] [--latency 30] [--bandwidth 50] [--concurrency 8] [--huge] [--no-pip] [--json out.json] [--serve]');
+      console.log('npm run bench -- [--projects 300] [--runs 3] [--latency 30] [--bandwidth 50] [--concurrency 8] [--huge] [--no-pip] [--json out.json] [--serve] [--timeline]');
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
   }
@@ -174,6 +177,26 @@ function summarize(samples: Measure[]): Measure {
   };
 }
 
+/**
+ * Per 250 ms of the run: requests of each kind that were in flight (averaged), so idle download
+ * slots and a resolver waiting on pages show up. Times are the server's, from the first request.
+ */
+function printTimeline(requests: readonly RequestRecord[], concurrency: number): void {
+  const start = Math.min(...requests.map((r) => r.arrivedAt));
+  const end = Math.max(...requests.map((r) => r.endedAt ?? r.arrivedAt));
+  const step = end - start > 4000 ? 250 : 100;
+  const kinds = ['page', 'metadata', 'file'] as const;
+  console.error(`timeline (ms from the first request; average requests in flight; ${concurrency} download slots)`);
+  console.error(`   ms |  pages | metadata |  files`);
+  for (let t = start; t < end; t += step) {
+    const busy = (kind: string): number =>
+      requests
+        .filter((r) => (kind === 'metadata' ? r.kind === 'metadata' : kind === 'file' ? r.kind === 'file' : r.kind !== 'metadata' && r.kind !== 'file'))
+        .reduce((sum, r) => sum + Math.max(0, Math.min(t + step, r.endedAt ?? end) - Math.max(t, r.arrivedAt)), 0) / step;
+    console.error(`${String(Math.round(t - start)).padStart(5)} | ${kinds.map((k) => busy(k).toFixed(1).padStart(k === 'metadata' ? 8 : 6)).join(' | ')}`);
+  }
+}
+
 async function main(): Promise<void> {
   const settings = parseArgs(process.argv.slice(2));
   console.error(`building ${settings.projects} projects${settings.huge ? ' and a 300 MB wheel' : ''}...`);
@@ -200,11 +223,13 @@ async function main(): Promise<void> {
       const lockArgs = [cli, 'lock', 'requirements.in', '-i', server.url, '--concurrency', String(settings.concurrency), ...target, '-q'];
       const cold = await timed(server, process.execPath, [...lockArgs, '--json'], work, env);
       results['cold']?.push(cold);
+      if (settings.timeline) printTimeline(server.requests, settings.concurrency);
       const lock = JSON.parse(cold.stdout) as { packages: { files: { url: string }[] }[] };
       const urls = lock.packages.flatMap((p) => p.files.map((f) => f.url));
       writeFileSync(join(work, 'urls.json'), JSON.stringify(urls));
       results['floor']?.push(await timed(server, process.execPath, [join(projectRoot, 'dist', 'scripts', 'bench-floor.js'), join(work, 'urls.json'), String(settings.concurrency)], work, env));
       results['warm']?.push(await timed(server, process.execPath, lockArgs, work, env));
+      if (settings.timeline) printTimeline(server.requests, settings.concurrency);
       // A release of one mid-graph package, then a bump of just that package.
       const bumped = name(Math.floor(settings.projects / 2));
       const release = buildWheel({ name: bumped, version: `3.0.${run}` }, { padBytes: 1024 * 1024 });

@@ -68,11 +68,11 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   const settings = httpSettingsFromEnv(run.env);
   const retry = options.retry ?? settings.retry;
   const concurrency = options.concurrency ?? 8;
-  // Room for index pages and metadata beside `concurrency` artifact downloads to one host.
+  // `concurrency` artifact downloads per host; index pages and metadata have a lane of their own.
   const http = new HttpClient({
     timeouts: options.timeouts ?? settings.timeouts,
     userAgent: `pin-hashes/${VERSION}`,
-    maxSocketsPerHost: concurrency + 4,
+    maxSocketsPerHost: concurrency,
     netrc: run.netrc.netrc,
   });
   const ledger = createMetadataLedger();

@@ -136,7 +136,7 @@ export function createMetadataLedger(): MetadataLedger {
 async function fetchMetadataFile(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata | undefined> {
   const url = file.url + '.metadata';
   const body = await withRetries(async () => {
-    const response = await deps.http.openStream(url);
+    const response = await deps.http.openStream(url, { lane: 'index' });
     if (response.status === 404) {
       response.body.resume();
       return undefined;

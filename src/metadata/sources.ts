@@ -48,7 +48,7 @@ export type RangeProbe =
  * METADATA could be stitched from two different files.
  */
 export async function probeRanges(http: HttpClient, url: string): Promise<RangeProbe> {
-  const first = await http.openStream(url, { range: `bytes=-${TAIL_BYTES}` });
+  const first = await http.openStream(url, { range: `bytes=-${TAIL_BYTES}`, lane: 'index' });
   if (first.status === 200) return { kind: 'whole', response: first };
   if (first.status !== 206) {
     first.body.destroy();
@@ -71,7 +71,7 @@ export async function probeRanges(http: HttpClient, url: string): Promise<RangeP
       }
       const end = Math.min(size, start + length) - 1;
       if (end < start) return Buffer.alloc(0);
-      const response = await http.openStream(url, { range: `bytes=${start}-${end}` });
+      const response = await http.openStream(url, { range: `bytes=${start}-${end}`, lane: 'index' });
       if (response.status !== 206) {
         response.body.destroy();
         if (response.status === 200) {

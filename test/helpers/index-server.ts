@@ -51,6 +51,13 @@ export interface IndexServerOptions {
    * credentials, as a private index does. Checked before fault hooks. Default: no auth.
    */
   requireAuth?: { username: string; password: string } | false;
+  /**
+   * Give project pages an `ETag` (a digest of the body sent) and answer a matching
+   * `If-None-Match` with 304, as PyPI, devpi and static servers do. Default true.
+   */
+  etags?: boolean;
+  /** `Cache-Control` of project pages, e.g. PyPI's 'max-age=600, public'. Default: none. */
+  pageCacheControl?: string | undefined;
 }
 
 /** Options that may change between runs (basePath may not: URLs handed out would break). */
@@ -117,6 +124,9 @@ export interface RequestRecord {
   completed: boolean;
   /** The fault applied, by name ('status', 'stallAfterBytes', ...). */
   fault: string | undefined;
+  /** performance.now() when the request arrived and when its response finished (or broke off). */
+  arrivedAt: number;
+  endedAt: number | undefined;
 }
 
 export interface IndexServer {
@@ -156,6 +166,9 @@ const THROTTLE_TICKS_PER_SECOND = 20;
 interface StoredFile {
   file: IndexFile;
   metadataBytes: Buffer | undefined;
+  /** sha256 of the bytes, computed once: a real index does not hash its files per page view. */
+  readonly sha256: string;
+  readonly metadataSha256: string | undefined;
 }
 
 interface StoredProject {
@@ -234,7 +247,7 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 
 export async function startIndexServer(options: IndexServerOptions = {}): Promise<IndexServer> {
   const basePath = normalizeBasePath(options.basePath ?? '/simple/');
-  const settings: Required<MutableIndexServerOptions> = {
+  const settings: Required<Omit<MutableIndexServerOptions, 'pageCacheControl'>> & Pick<MutableIndexServerOptions, 'pageCacheControl'> = {
     format: options.format ?? 'negotiate',
     metadataFiles: options.metadataFiles ?? true,
     ranges: options.ranges ?? true,
@@ -244,6 +257,8 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     bandwidthBytesPerSec: options.bandwidthBytesPerSec ?? 0,
     apiVersion: options.apiVersion ?? '1.1',
     requireAuth: options.requireAuth ?? false,
+    etags: options.etags ?? true,
+    pageCacheControl: options.pageCacheControl,
   };
   const projects = new Map<string, StoredProject>();
   const requests: RequestRecord[] = [];
@@ -277,7 +292,22 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
 
   function store(file: IndexFile): StoredFile {
     const copy: IndexFile = { ...file };
-    return { file: copy, metadataBytes: resolveMetadata(copy) };
+    const metadataBytes = resolveMetadata(copy);
+    let sha256: string | undefined;
+    let metadataSha256: string | undefined;
+    return {
+      file: copy,
+      metadataBytes,
+      get sha256() {
+        sha256 ??= sha256Hex(copy.bytes);
+        return sha256;
+      },
+      get metadataSha256() {
+        if (metadataBytes === undefined) return undefined;
+        metadataSha256 ??= sha256Hex(metadataBytes);
+        return metadataSha256;
+      },
+    };
   }
 
   function getProject(name: string): StoredProject {
@@ -333,11 +363,11 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     let hashes: Record<string, string>;
     if (file.claimHashes !== undefined) hashes = { ...file.claimHashes };
     else if (file.noHash) hashes = {};
-    else hashes = { sha256: file.claimSha256 ?? sha256Hex(file.bytes) };
+    else hashes = { sha256: file.claimSha256 ?? stored.sha256 };
 
     let coreMetadata: PageFile['coreMetadata'] = false;
     if (settings.metadataFiles && (metadataBytes !== undefined || file.claimMetadataSha256 !== undefined)) {
-      const claim = file.claimMetadataSha256 ?? (metadataBytes === undefined ? true : sha256Hex(metadataBytes));
+      const claim = file.claimMetadataSha256 ?? stored.metadataSha256 ?? true;
       coreMetadata = claim === true ? true : { sha256: claim };
     }
     return {
@@ -450,7 +480,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       return artifactResponse(replacement ?? real, metadata ? 'metadata' : 'file', stored.file.filename, req.headers.range);
     }
 
-    const withBody = (p: Planned): Planned => (replacement === undefined ? p : { ...p, body: replacement });
+    const withBody = (p: Planned): Planned => cacheable(req, replacement === undefined ? p : { ...p, body: replacement });
     if (path === basePath) return withBody(projectList(req.headers.accept));
     if (`${path}/` === basePath) return redirect(encodePath(basePath) + search);
     if (path.startsWith(basePath)) {
@@ -470,6 +500,20 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       }
     }
     return plain(404, 'not-found', 'Not Found');
+  }
+
+  /** Validators and freshness of a page, and 304 when the client's copy is current. */
+  function cacheable(req: IncomingMessage, planned: Planned): Planned {
+    const headers = { ...planned.headers };
+    if (settings.pageCacheControl !== undefined) headers['cache-control'] = settings.pageCacheControl;
+    if (!settings.etags) return { ...planned, headers };
+    const etag = `"${sha256Hex(Buffer.concat([Buffer.from(headers['content-type'] ?? ''), planned.body])).slice(0, 32)}"`;
+    headers['etag'] = etag;
+    const wanted = req.headers['if-none-match'];
+    if (wanted !== undefined && wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+      return { ...planned, status: 304, headers, body: Buffer.alloc(0) };
+    }
+    return { ...planned, headers };
   }
 
   // ---- sending --------------------------------------------------------------------------------
@@ -596,10 +640,15 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       bytesSent: 0,
       completed: false,
       fault: undefined,
+      arrivedAt: performance.now(),
+      endedAt: undefined,
     };
     requests.push(record);
     res.on('finish', () => {
       record.completed = true;
+    });
+    res.on('close', () => {
+      record.endedAt = performance.now();
     });
     if (settings.requireAuth !== false && !authorized(req.headers.authorization, settings.requireAuth)) {
       record.fault = 'requireAuth';
