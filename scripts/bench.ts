@@ -6,7 +6,8 @@
  * wheel), serves it on 127.0.0.1 with per-request latency and a per-connection bandwidth cap,
  * and measures, as the median of several runs:
  *   floor  fetch + sha256 of exactly the files the lock pins, same concurrency, nothing else
- *   cold   `lock` with an empty cache          warm  the same again
+ *   cold   `lock` with an empty cache          warm  the same again (pages fresh by max-age=600)
+ *   reval  warm with --refresh: every page revalidated (If-None-Match -> 304)
  *   bump   `lock -P` of one package after a release of it
  *   pip    `pip install --dry-run --report` (isolated) on the same index: the resolution a pip user waits for
  * Wall time, requests, bytes served, peak RSS (via /usr/bin/time when present). Not a test: the
@@ -201,7 +202,13 @@ async function main(): Promise<void> {
   const settings = parseArgs(process.argv.slice(2));
   console.error(`building ${settings.projects} projects${settings.huge ? ' and a 300 MB wheel' : ''}...`);
   const { projects, roots } = buildBenchUniverse(settings);
-  const server = await startIndexServer({ projects, latencyMs: settings.latencyMs, bandwidthBytesPerSec: settings.bandwidthMBs * 1024 * 1024 });
+  // Pages say how long they stay fresh and carry an ETag, as PyPI's do (max-age=600).
+  const server = await startIndexServer({
+    projects,
+    latencyMs: settings.latencyMs,
+    bandwidthBytesPerSec: settings.bandwidthMBs * 1024 * 1024,
+    pageCacheControl: 'max-age=600, public',
+  });
   if (settings.serve) {
     console.log(`serving ${server.url} (requirements: ${roots.join(' ')}); Ctrl-C stops`);
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
@@ -212,7 +219,7 @@ async function main(): Promise<void> {
   const cli = join(projectRoot, 'bin', 'pin-hashes.js');
   const baseEnv: NodeJS.ProcessEnv = { ...process.env };
   const target = ['--python-version', '3.12.1', '--python-platform', 'x86_64-manylinux_2_36'];
-  const results: Record<string, Measure[]> = { floor: [], cold: [], warm: [], bump: [], pip: [] };
+  const results: Record<string, Measure[]> = { floor: [], cold: [], warm: [], reval: [], bump: [], pip: [] };
   try {
     writeFileSync(join(work, 'requirements.in'), roots.join('\n') + '\n');
     for (let run = 1; run <= settings.runs; run++) {
@@ -230,6 +237,8 @@ async function main(): Promise<void> {
       results['floor']?.push(await timed(server, process.execPath, [join(projectRoot, 'dist', 'scripts', 'bench-floor.js'), join(work, 'urls.json'), String(settings.concurrency)], work, env));
       results['warm']?.push(await timed(server, process.execPath, lockArgs, work, env));
       if (settings.timeline) printTimeline(server.requests, settings.concurrency);
+      // The same with every page asked again (304s): a cache older than the pages' max-age.
+      results['reval']?.push(await timed(server, process.execPath, [...lockArgs, '--refresh'], work, env));
       // A release of one mid-graph package, then a bump of just that package.
       const bumped = name(Math.floor(settings.projects / 2));
       const release = buildWheel({ name: bumped, version: `3.0.${run}` }, { padBytes: 1024 * 1024 });

@@ -45,7 +45,14 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   if (existing && upgrade !== 'all') {
     for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
   }
-  const result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache: openCache(options, run.env) });
+  const cache = openCache(options, run.env);
+  let result;
+  try {
+    result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache });
+  } finally {
+    // Also after a failure: what was downloaded and hashed before it need not be again.
+    await cache?.flush();
+  }
   const changes = existing ? diffPins(existing.pins, result.lock.packages, result.filenames) : [];
   let outcome: LockResult['outcome'];
   if (run.outputPath === null) outcome = 'stdout';

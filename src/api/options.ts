@@ -6,6 +6,8 @@ import type { PackageName } from '../pep/names.js';
 export interface LockEvents extends ArtifactStoreEvents {
   onPhase?: (phase: 'resolving' | 'hashing' | 'writing' | 'verifying') => void;
   onPage?: (url: string, status: number) => void;
+  /** A stored project page was used without asking the index (fresh by its Cache-Control). */
+  onPageFromCache?: (url: string) => void;
   onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
   onResolved?: (packages: number, files: number) => void;
   onWarning?: (message: string) => void;
@@ -36,6 +38,8 @@ export interface LockOptions {
   /** Digest cache folder; default per platform (see cache/location.ts). */
   cacheDir?: string | undefined;
   noCache?: boolean | undefined;
+  /** Ask the index for every project page even when a stored copy is still fresh (uv's --refresh). */
+  refresh?: boolean | undefined;
   cwd?: string | undefined;
   env?: Record<string, string | undefined> | undefined;
   retry?: RetryPolicy | undefined;

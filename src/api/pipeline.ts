@@ -59,6 +59,8 @@ export interface SessionOptions {
    * its downloads, nothing else: digests are only used for the final pins.
    */
   hashAhead?: boolean | undefined;
+  /** Revalidate these projects' stored pages even while fresh (-P, -U, --refresh). */
+  revalidate?: ((name: PackageName) => boolean) | undefined;
 }
 
 export function openSession(run: PreparedRun, sessionOptions: SessionOptions, warnings: string[]): Session {
@@ -77,10 +79,14 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   });
   const ledger = createMetadataLedger();
   const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
-  const index = new IndexClient(http, { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.mergeIndexes ?? false }, retry, {
-    onPage: events.onPage,
-    onRetry: events.onRetry,
-  });
+  const revalidate = sessionOptions.revalidate ?? (() => false);
+  const index = new IndexClient(
+    http,
+    { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.mergeIndexes ?? false },
+    retry,
+    { onPage: events.onPage, onPageFromCache: events.onPageFromCache, onRetry: events.onRetry },
+    cache ? { cache, mustRevalidate: (name) => options.refresh === true || revalidate(name) } : undefined,
+  );
   const provider = new IndexProvider({
     index,
     http,
@@ -124,7 +130,17 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
   const { options, target } = run;
   const events = options.events ?? {};
   const warnings = [...run.warnings];
-  const session = openSession(run, { cache: params.cache, preferences: params.preferences, hashAhead: params.reuse === undefined }, warnings);
+  const upgrade = params.upgrade;
+  const session = openSession(
+    run,
+    {
+      cache: params.cache,
+      preferences: params.preferences,
+      hashAhead: params.reuse === undefined,
+      revalidate: (name) => upgrade === 'all' || upgrade.has(name),
+    },
+    warnings,
+  );
   const { store, provider } = session;
   try {
     events.onPhase?.('resolving');

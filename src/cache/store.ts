@@ -1,23 +1,32 @@
 /**
- * Records of what we computed, so a re-lock with nothing changed downloads nothing. A record is
- * keyed by the file's URL AND by every claim the index makes about it (digests, size, metadata
- * digest): when the index changes its claims, the key changes and the record is not used. A file
- * the index makes no digest claim about is never served from the cache (nothing would tell us its
- * bytes changed), except local files, whose size and mtime stand in for a claim.
+ * Records of what we computed and fetched, so a re-lock with nothing changed downloads nothing
+ * and asks the index only what HTTP says it must.
  *
- * Records are JSON, validated on read (a corrupt one is a miss plus a warning), written to a temp
- * file and renamed into place (Yarn's "verify before you publish into the cache"), so concurrent
- * runs sharing a cache never see a torn record.
+ * - Digest and metadata records are keyed by the file's URL AND by every claim the index makes
+ *   about it (digests, size, metadata digest): when the index changes its claims, the key changes
+ *   and the record is not used. A file the index makes no digest claim about is never served from
+ *   the cache (nothing would tell us its bytes changed), except local files, whose size and mtime
+ *   stand in for a claim (download/cache-key.ts).
+ * - Page records keep a project page's links with the validators and freshness the server gave
+ *   (http/freshness.ts), so a page is reused only as HTTP allows and a changed index is noticed.
+ *
+ * Records are kept in one pack file per project (a warm lock of 300 projects opens 300 files,
+ * not thousands), read once per run, validated (a corrupt pack is a miss plus a warning), and
+ * written back at the end of the run: merged with what is on disk then, written to a temp file
+ * and renamed into place (Yarn's "verify before you publish into the cache"), so concurrent runs
+ * sharing a cache never see a torn pack; the worst a race does is drop the other run's additions.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { trackTemp, untrackTemp } from '../cleanup.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export interface CacheKeyParts {
+  /** Normalized project name: which pack holds the record. */
+  project: string;
   url: string;
   /** Everything the source claims about the file, in a stable order. */
   claims: Readonly<Record<string, string | number | boolean>>;
@@ -27,34 +36,68 @@ export interface CacheEvents {
   onWarning?: (message: string) => void;
 }
 
+const Hex = z.string().regex(/^[0-9a-f]+$/);
+
 const DigestRecord = z.object({
-  schema: z.literal(SCHEMA_VERSION),
-  kind: z.literal('digest'),
-  url: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.number().int().nonnegative(),
-  others: z.record(z.string(), z.string().regex(/^[0-9a-f]+$/)),
+  others: z.record(z.string(), Hex),
 });
 export type DigestRecord = z.infer<typeof DigestRecord>;
 
 const MetadataRecord = z.object({
-  schema: z.literal(SCHEMA_VERSION),
-  kind: z.literal('metadata'),
-  url: z.string(),
-  metadata: z.object({
-    name: z.string(),
-    version: z.string(),
-    requiresDist: z.array(z.string()),
-    requiresPython: z.string().nullable(),
-    providesExtra: z.array(z.string()),
-    origin: z.enum(['metadata-file', 'wheel', 'sdist-pkg-info', 'sdist-pyproject']),
-  }),
+  name: z.string(),
+  version: z.string(),
+  requiresDist: z.array(z.string()),
+  requiresPython: z.string().nullable(),
+  providesExtra: z.array(z.string()),
+  origin: z.enum(['metadata-file', 'wheel', 'sdist-pkg-info', 'sdist-pyproject']),
 });
 export type MetadataRecord = z.infer<typeof MetadataRecord>;
+
+const FileEntry = z.object({
+  url: z.string(),
+  digest: DigestRecord.optional(),
+  metadata: MetadataRecord.optional(),
+});
+
+const StoredLink = z.object({
+  url: z.string(),
+  filename: z.string().optional(),
+  hashes: z.record(z.string(), z.string()).optional(),
+  size: z.number().int().nonnegative().optional(),
+  requiresPython: z.string().optional(),
+  yanked: z.union([z.literal(false), z.object({ reason: z.string() })]).optional(),
+  coreMetadata: z.union([z.boolean(), z.record(z.string(), z.string())]).optional(),
+});
+
+const PageRecord = z.object({
+  /** The page URL asked for (no credentials) and the Accept header it was asked with (Vary). */
+  url: z.string(),
+  accept: z.string(),
+  /** Epoch ms when the page was received or last revalidated. */
+  storedAt: z.number(),
+  freshForMs: z.number().nonnegative(),
+  etag: z.string().optional(),
+  lastModified: z.string().optional(),
+  links: z.array(StoredLink),
+});
+export type PageRecord = z.infer<typeof PageRecord>;
+
+const Pack = z.object({
+  schema: z.literal(SCHEMA_VERSION),
+  project: z.string(),
+  files: z.record(z.string(), FileEntry),
+  pages: z.record(z.string(), PageRecord),
+});
+type Pack = z.infer<typeof Pack>;
 
 export class DigestCache {
   readonly #root: string;
   readonly #events: CacheEvents;
+  readonly #packs = new Map<string, Promise<Pack>>();
+  /** Records this run added, by project: what a flush writes (merged over the disk's). */
+  readonly #added = new Map<string, Pack>();
 
   constructor(root: string, events: CacheEvents = {}) {
     this.#root = join(root, `v${SCHEMA_VERSION}`);
@@ -66,35 +109,80 @@ export class DigestCache {
   }
 
   async getDigest(key: CacheKeyParts): Promise<DigestRecord | undefined> {
-    return this.#read(this.#path('digests', key), DigestRecord, key.url);
+    const entry = (await this.#pack(key.project)).files[recordKey(key)];
+    return entry?.url === key.url ? entry.digest : undefined;
   }
 
-  async putDigest(key: CacheKeyParts, record: Omit<DigestRecord, 'schema' | 'kind' | 'url'>): Promise<void> {
-    await this.#write(this.#path('digests', key), { schema: SCHEMA_VERSION, kind: 'digest', url: key.url, ...record });
+  async putDigest(key: CacheKeyParts, record: DigestRecord): Promise<void> {
+    await this.#putFile(key, { digest: record });
   }
 
-  async getMetadata(key: CacheKeyParts): Promise<MetadataRecord['metadata'] | undefined> {
-    return (await this.#read(this.#path('metadata', key), MetadataRecord, key.url))?.metadata;
+  async getMetadata(key: CacheKeyParts): Promise<MetadataRecord | undefined> {
+    const entry = (await this.#pack(key.project)).files[recordKey(key)];
+    return entry?.url === key.url ? entry.metadata : undefined;
   }
 
-  async putMetadata(key: CacheKeyParts, metadata: MetadataRecord['metadata']): Promise<void> {
-    await this.#write(this.#path('metadata', key), { schema: SCHEMA_VERSION, kind: 'metadata', url: key.url, metadata });
+  async putMetadata(key: CacheKeyParts, metadata: MetadataRecord): Promise<void> {
+    await this.#putFile(key, { metadata });
   }
 
-  #path(kind: string, key: CacheKeyParts): string {
-    const claims = Object.keys(key.claims)
-      .sort()
-      .map((k) => [k, key.claims[k]]);
-    const digest = createHash('sha256').update(JSON.stringify([key.url, claims])).digest('hex');
-    return join(this.#root, kind, digest.slice(0, 2), `${digest}.json`);
+  /** The stored page for this URL, asked with this Accept header. */
+  async getPage(project: string, url: string, accept: string): Promise<PageRecord | undefined> {
+    const page = (await this.#pack(project)).pages[url];
+    return page?.accept === accept ? page : undefined;
   }
 
-  async #read<T>(path: string, schema: z.ZodType<T>, url: string): Promise<T | undefined> {
+  /** Links carrying credentials are never written: the caller leaves such pages out. */
+  async putPage(project: string, record: PageRecord): Promise<void> {
+    const pack = await this.#pack(project);
+    pack.pages[record.url] = record;
+    this.#addedPack(project).pages[record.url] = record;
+  }
+
+  /** Writes what this run added. A cache that cannot be written is slower, not wrong: a warning. */
+  async flush(): Promise<void> {
+    const added = [...this.#added.entries()];
+    this.#added.clear();
+    await Promise.all(added.map(([project, pack]) => this.#writePack(project, pack)));
+  }
+
+  async #putFile(key: CacheKeyParts, fields: { digest?: DigestRecord; metadata?: MetadataRecord }): Promise<void> {
+    const k = recordKey(key);
+    const pack = await this.#pack(key.project);
+    const entry = { ...(pack.files[k]?.url === key.url ? pack.files[k] : undefined), ...fields, url: key.url };
+    pack.files[k] = entry;
+    this.#addedPack(key.project).files[k] = entry;
+  }
+
+  #addedPack(project: string): Pack {
+    let pack = this.#added.get(project);
+    if (!pack) {
+      pack = emptyPack(project);
+      this.#added.set(project, pack);
+    }
+    return pack;
+  }
+
+  #pack(project: string): Promise<Pack> {
+    let pending = this.#packs.get(project);
+    if (!pending) {
+      pending = this.#read(project, true);
+      this.#packs.set(project, pending);
+    }
+    return pending;
+  }
+
+  #path(project: string): string {
+    return join(this.#root, 'projects', `${encodeURIComponent(project)}.json`);
+  }
+
+  async #read(project: string, warn: boolean): Promise<Pack> {
+    const path = this.#path(project);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch {
-      return undefined;
+      return emptyPack(project);
     }
     let data: unknown;
     try {
@@ -102,25 +190,31 @@ export class DigestCache {
     } catch {
       data = undefined;
     }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success || !isRecordFor(parsed.data, url)) {
-      this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
-      await rm(path, { force: true });
-      return undefined;
+    const parsed = Pack.safeParse(data);
+    if (!parsed.success || parsed.data.project !== project) {
+      if (warn) this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
+      return emptyPack(project);
     }
     return parsed.data;
   }
 
-  async #write(path: string, record: object): Promise<void> {
+  async #writePack(project: string, added: Pack): Promise<void> {
+    const path = this.#path(project);
     const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     trackTemp(temp);
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(temp, JSON.stringify(record) + '\n', 'utf8');
+      // Another run may have written this pack since we read it: keep its records too.
+      const onDisk = await this.#read(project, false);
+      const merged: Pack = {
+        ...onDisk,
+        files: { ...onDisk.files, ...added.files },
+        pages: { ...onDisk.pages, ...newerPages(onDisk.pages, added.pages) },
+      };
+      await mkdir(join(this.#root, 'projects'), { recursive: true });
+      await writeFile(temp, JSON.stringify(merged) + '\n', 'utf8');
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
-      // A cache that cannot be written is slower, not wrong.
       this.#events.onWarning?.(`cannot write the cache at ${this.#root}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       untrackTemp(temp);
@@ -128,6 +222,22 @@ export class DigestCache {
   }
 }
 
-function isRecordFor(record: unknown, url: string): boolean {
-  return typeof record === 'object' && record !== null && 'url' in record && record.url === url;
+function emptyPack(project: string): Pack {
+  return { schema: SCHEMA_VERSION, project, files: {}, pages: {} };
+}
+
+function newerPages(onDisk: Pack['pages'], ours: Pack['pages']): Pack['pages'] {
+  const kept: Pack['pages'] = {};
+  for (const [url, page] of Object.entries(ours)) {
+    const other = onDisk[url];
+    if (!other || other.storedAt <= page.storedAt) kept[url] = page;
+  }
+  return kept;
+}
+
+function recordKey(key: CacheKeyParts): string {
+  const claims = Object.keys(key.claims)
+    .sort()
+    .map((k) => [k, key.claims[k]]);
+  return createHash('sha256').update(JSON.stringify([key.url, claims])).digest('hex').slice(0, 32);
 }

@@ -45,6 +45,9 @@ export class Reporter {
         if (this.#verbose) this.line(`GET ${redactUrl(url)} -> ${status}`);
         this.#draw(false);
       },
+      onPageFromCache: (url) => {
+        if (this.#verbose) this.line(`${redactUrl(url)}: stored copy still fresh, not asked`);
+      },
       onProject: (name, sources, shadowed) => {
         if (this.#verbose) {
           this.line(`${name}: from ${sources.join(', ')}${shadowed.length > 0 ? ` (also on ${shadowed.join(', ')}, not used)` : ''}`);

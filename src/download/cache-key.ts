@@ -24,7 +24,7 @@ export async function cacheKeyFor(file: IndexedFile): Promise<CacheKeyParts | un
     } catch {
       return undefined;
     }
-    return { url: file.url, claims };
+    return { project: file.project, url: file.url, claims };
   }
-  return Object.keys(file.hashes).length > 0 ? { url: file.url, claims } : undefined;
+  return Object.keys(file.hashes).length > 0 ? { project: file.project, url: file.url, claims } : undefined;
 }

@@ -63,6 +63,7 @@ export interface TextResponse {
   url: string;
   status: number;
   contentType: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   body: string;
 }
 
@@ -168,9 +169,10 @@ export class HttpClient {
     }
   }
 
-  async getText(url: string, accept: string): Promise<TextResponse> {
+  /** `conditional`: validator headers (If-None-Match...) of a stored copy; a 304 comes back as is. */
+  async getText(url: string, accept: string, conditional: Readonly<Record<string, string>> = {}): Promise<TextResponse> {
     if (url.startsWith('file:')) return readFileUrl(url);
-    const response = await this.openStream(url, { accept, decompress: true, lane: 'index' });
+    const response = await this.openStream(url, { accept, decompress: true, lane: 'index', headers: conditional });
     const chunks: Buffer[] = [];
     let size = 0;
     try {
@@ -190,7 +192,7 @@ export class HttpClient {
       throw this.#wrap(url, error);
     }
     const contentType = headerValue(response.headers['content-type']);
-    return { url: response.url, status: response.status, contentType, body: Buffer.concat(chunks).toString('utf8') };
+    return { url: response.url, status: response.status, contentType, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
   }
 
   /**
@@ -199,10 +201,10 @@ export class HttpClient {
    */
   async openStream(
     url: string,
-    options: { accept?: string; range?: string; decompress?: boolean; lane?: Lane } = {},
+    options: { accept?: string; range?: string; decompress?: boolean; lane?: Lane; headers?: Readonly<Record<string, string>> } = {},
   ): Promise<StreamResponse> {
     if (url.startsWith('file:')) return openFileUrl(url, options.range);
-    const headers: Headers = {};
+    const headers: Headers = { ...options.headers };
     if (options.accept) headers.accept = options.accept;
     if (options.range) headers.range = options.range;
     // Artifacts are hashed as the server sends them, like pip, which asks for identity too.
@@ -387,9 +389,9 @@ async function readFileUrl(url: string): Promise<TextResponse> {
   const path = fileURLToPath(url);
   try {
     const body = await readFile(path, 'utf8');
-    return { url, status: 200, contentType: path.endsWith('.json') ? 'application/json' : 'text/html', body };
+    return { url, status: 200, contentType: path.endsWith('.json') ? 'application/json' : 'text/html', headers: {}, body };
   } catch (error) {
-    if (isNotFound(error)) return { url, status: 404, contentType: '', body: '' };
+    if (isNotFound(error)) return { url, status: 404, contentType: '', headers: {}, body: '' };
     throw new HttpError(url, `cannot read ${path}: ${String(error)}`, { retryable: false, code: 'FILE_ERROR' });
   }
 }

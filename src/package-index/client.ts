@@ -12,6 +12,8 @@ import type { PackageName } from '../pep/names.js';
 import { HttpClient, expectOk } from '../http/client.js';
 import { statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
+import { conditionalHeaders, freshnessOf, worthStoring, type Freshness } from '../http/freshness.js';
+import type { DigestCache, PageRecord } from '../cache/store.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import { linkToFile, type RawLink } from './links.js';
 import { PageError, SIMPLE_ACCEPT, pageFormat, parseHtmlPage, parseProjectPage } from './pages.js';
@@ -27,9 +29,23 @@ export interface IndexSources {
 }
 
 export interface IndexClientEvents {
-  /** A page was fetched (for --verbose). */
+  /** A page was fetched (for --verbose); status 304: the stored copy was current. */
   onPage?: (url: string, status: number) => void;
+  /** A stored page was used without a request: it is still fresh by the server's Cache-Control. */
+  onPageFromCache?: (url: string) => void;
   onRetry?: (url: string, error: unknown, attempt: number) => void;
+}
+
+/** Index pages kept across runs under HTTP's rules (http/freshness.ts); absent with --no-cache. */
+export interface PageCaching {
+  cache: DigestCache;
+  /**
+   * Projects whose stored page must be revalidated even while fresh: the ones the user asked to
+   * upgrade, or all with --refresh. A user who bumps a package wants the release of a minute ago.
+   */
+  mustRevalidate: (name: PackageName) => boolean;
+  /** The clock, for tests. */
+  now?: () => number;
 }
 
 type SourceResult = { kind: 'found'; files: IndexedFile[]; source: string } | { kind: 'not-found'; source: string };
@@ -41,11 +57,13 @@ export class IndexClient {
   readonly #merge: boolean;
   readonly #retry: RetryPolicy;
   readonly #events: IndexClientEvents;
+  readonly #caching: PageCaching | undefined;
   readonly #pages = new Map<PackageName, Promise<ProjectPage>>();
   /** Find-links folders and pages are listed once per run, not once per project. */
   readonly #findLinksListings = new Map<string, Promise<RawLink[]>>();
 
-  constructor(http: HttpClient, sources: IndexSources, retry: RetryPolicy, events: IndexClientEvents = {}) {
+  constructor(http: HttpClient, sources: IndexSources, retry: RetryPolicy, events: IndexClientEvents = {}, caching?: PageCaching) {
+    this.#caching = caching;
     this.#http = http;
     this.#indexes = sources.indexes.map((url) => withSlash(http.registerUrl(url)));
     this.#findLinks = sources.findLinks.map((location) => (isUrl(location) ? http.registerUrl(location) : location));
@@ -88,10 +106,24 @@ export class IndexClient {
   async #fromIndex(base: string, name: PackageName): Promise<SourceResult> {
     const pageUrl = base + encodeURIComponent(name) + '/';
     const source = redactUrl(base);
+    const caching = this.#caching;
+    const now = caching?.now ?? Date.now;
+    const stored = caching ? await caching.cache.getPage(name, pageUrl, SIMPLE_ACCEPT) : undefined;
+    if (stored && caching && !caching.mustRevalidate(name) && now() - stored.storedAt < stored.freshForMs) {
+      this.#events.onPageFromCache?.(pageUrl);
+      return { kind: 'found', files: toFiles(this.#http, stored.links, name, source), source };
+    }
     return withRetries(
       async () => {
-        const response = await this.#http.getText(pageUrl, SIMPLE_ACCEPT);
+        const response = await this.#http.getText(pageUrl, SIMPLE_ACCEPT, stored ? conditionalHeaders(stored) : {});
         this.#events.onPage?.(pageUrl, response.status);
+        if (response.status === 304 && stored) {
+          const freshness = freshnessOf(response.headers);
+          if (caching && freshness.storable) {
+            await caching.cache.putPage(name, { ...stored, storedAt: now(), freshForMs: freshness.freshForMs, ...validators(freshness, stored) });
+          }
+          return { kind: 'found', files: toFiles(this.#http, stored.links, name, source), source };
+        }
         if (response.status === 404 || response.status === 410) return { kind: 'not-found', source };
         expectOk(pageUrl, response);
         const format = pageFormat(response.contentType);
@@ -102,6 +134,18 @@ export class IndexClient {
           );
         }
         const links = parseProjectPage(response.body, format, response.url);
+        const freshness = freshnessOf(response.headers);
+        // Links with credentials in them are never written to disk; such a page is fetched each run.
+        if (caching && worthStoring(freshness) && !links.some((link) => hasUserinfo(link.url))) {
+          await caching.cache.putPage(name, {
+            url: pageUrl,
+            accept: SIMPLE_ACCEPT,
+            storedAt: now(),
+            freshForMs: freshness.freshForMs,
+            ...validators(freshness, undefined),
+            links,
+          });
+        }
         return { kind: 'found', files: toFiles(this.#http, links, name, source), source };
       },
       this.#retry,
@@ -158,6 +202,22 @@ async function listFolder(location: string): Promise<RawLink[]> {
     throw new PageError(pathToFileURL(dir).toString(), 'cannot be read as a find-links folder', 'Check the --find-links path.');
   }
   return entries.sort().map((entry) => ({ url: pathToFileURL(join(dir, entry)).toString() }));
+}
+
+/** A 304 may leave a validator out; the stored one still stands then. */
+function validators(freshness: Freshness, stored: PageRecord | undefined): { etag?: string; lastModified?: string } {
+  const etag = freshness.etag ?? stored?.etag;
+  const lastModified = freshness.lastModified ?? stored?.lastModified;
+  return { ...(etag === undefined ? {} : { etag }), ...(lastModified === undefined ? {} : { lastModified }) };
+}
+
+function hasUserinfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
 }
 
 function isUrl(location: string): boolean {

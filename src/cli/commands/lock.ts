@@ -28,6 +28,7 @@ const LockFlags = z.object({
   'upgrade-package': z.array(z.string()),
   'cache-dir': z.string().optional(),
   'no-cache': z.boolean(),
+  refresh: z.boolean(),
   concurrency: z.number().int().min(1).max(64),
   json: z.boolean(),
   quiet: z.boolean(),
@@ -68,6 +69,11 @@ export function lockCommand(yargs: Argv): Argv {
         })
         .option('cache-dir', { type: 'string', describe: 'Digest cache folder (default: the platform cache folder, or PIN_HASHES_CACHE_DIR)' })
         .option('no-cache', { type: 'boolean', default: false, describe: 'Download and hash every file again; read and write no cache' })
+        .option('refresh', {
+          type: 'boolean',
+          default: false,
+          describe: 'Ask the index for every project page, even one the cache holds and the index said is still fresh',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
         .example('$0 lock', 'requirements.in -> requirements.txt')
         .example('$0 lock requirements.in -o - --python-version 3.12', 'print the lock for Python 3.12')
@@ -99,6 +105,7 @@ export function lockCommand(yargs: Argv): Argv {
         upgradePackages: flags['upgrade-package'],
         cacheDir: flags['cache-dir'],
         noCache: flags['no-cache'],
+        refresh: flags.refresh,
         concurrency: flags.concurrency,
         events: reporter.events(),
       });
