@@ -14,7 +14,7 @@
  * machine is noisy and the numbers are for people.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSdist, buildWheel, metadataText } from '../test/helpers/dists.js';

@@ -9,7 +9,7 @@ import { DigestCache } from '../cache/store.js';
 import { defaultCacheDir } from '../cache/location.js';
 import { PinHashesError } from '../errors.js';
 import type { Lock } from '../lock/model.js';
-import { readLock, type ExistingLock } from '../lock/read.js';
+import { readLock } from '../lock/read.js';
 import { writeIfChanged } from '../lock/write.js';
 import type { PackageName } from '../pep/names.js';
 import { parseRequirement } from '../pep/requirement.js';
@@ -17,7 +17,8 @@ import type { Version } from '../pep/version.js';
 import type { RootRequirement } from '../resolver/index.js';
 import { diffPins, type PinChange } from './changes.js';
 import type { LockOptions } from './options.js';
-import { runPipeline } from './pipeline.js';
+import type { runPipeline as RunPipeline } from './pipeline.js';
+import { mayRecall, recall, recalledLock, remember, runFingerprint } from './recall.js';
 import { prepareRun } from './prepare.js';
 
 export type { LockOptions, LockEvents } from './options.js';
@@ -33,19 +34,41 @@ export interface LockResult {
   changes: PinChange[];
   /** True when an existing lock was read and its pins used as preferences. */
   hadPreviousLock: boolean;
+  /** Nothing the lock depends on changed since the run that wrote it: its result was reused (api/recall.ts). */
+  recalled: boolean;
   warnings: string[];
 }
 
 export async function lock(options: LockOptions): Promise<LockResult> {
   const run = await prepareRun(options);
   const events = options.events ?? {};
-  const existing = run.outputPath === null ? undefined : await readExistingLock(run.outputPath);
+  const existingText = run.outputPath === null ? undefined : await readExistingText(run.outputPath);
   const { upgrade, extraConstraints } = upgradeSpec(options);
+  const cache = openCache(options, run.env);
+  if (cache && existingText !== undefined && mayRecall(run, upgrade)) {
+    const record = await recall(cache, await runFingerprint(run, existingText), existingText, Date.now());
+    if (record) {
+      events.onRecalled?.(new Date(record.freshUntil));
+      for (const w of record.warnings) events.onWarning?.(w);
+      return {
+        outputPath: run.outputPath,
+        content: record.content,
+        outcome: options.dryRun ? 'dry-run' : 'unchanged',
+        lock: recalledLock(record),
+        changes: [],
+        hadPreviousLock: true,
+        recalled: true,
+        warnings: record.warnings,
+      };
+    }
+  }
+  const existing = existingText === undefined || run.outputPath === null ? undefined : readLock(existingText, run.outputPath);
   const preferences = new Map<PackageName, Version>();
   if (existing && upgrade !== 'all') {
     for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
   }
-  const cache = openCache(options, run.env);
+  // Loaded here, not at the top: a recalled run never pays for the resolver, HTTP and download code.
+  const { runPipeline }: { runPipeline: typeof RunPipeline } = await import('./pipeline.js');
   let result;
   try {
     result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache });
@@ -60,6 +83,8 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   else {
     events.onPhase?.('writing');
     outcome = await writeIfChanged(run.outputPath, result.content);
+    // The next run sees this content as its existing lock: that is the fingerprint to record under.
+    if (cache && mayRecall(run, upgrade)) await remember(cache, await runFingerprint(run, result.content), result);
   }
   for (const w of result.warnings) events.onWarning?.(w);
   return {
@@ -69,6 +94,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
     lock: result.lock,
     changes,
     hadPreviousLock: existing !== undefined,
+    recalled: false,
     warnings: result.warnings,
   };
 }
@@ -78,14 +104,12 @@ export function openCache(options: LockOptions, env: Record<string, string | und
   return new DigestCache(options.cacheDir ?? defaultCacheDir(env), { onWarning: options.events?.onWarning });
 }
 
-async function readExistingLock(path: string): Promise<ExistingLock | undefined> {
-  let text: string;
+async function readExistingText(path: string): Promise<string | undefined> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch {
     return undefined;
   }
-  return readLock(text, path);
 }
 
 /** -U frees every pin; -P frees named ones, and `-P 'name<2'` also constrains the new pin. */

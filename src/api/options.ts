@@ -10,6 +10,8 @@ export interface LockEvents extends ArtifactStoreEvents {
   onPageFromCache?: (url: string) => void;
   onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
   onResolved?: (packages: number, files: number) => void;
+  /** Nothing the lock depends on changed: the last run's result stands (until `freshUntil`). */
+  onRecalled?: (freshUntil: Date) => void;
   onWarning?: (message: string) => void;
 }
 

@@ -3,7 +3,7 @@
  * download and hash every file of every pin (or take digests from the cache, or, for `check`,
  * from the lock under test when a pin did not move), then render.
  */
-import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type { DigestCache } from '../cache/store.js';
 import { ArtifactStore } from '../download/store.js';
 import { HttpClient } from '../http/client.js';
@@ -15,12 +15,12 @@ import type { ExistingPin } from '../lock/read.js';
 import { renderRequirementsTxt } from '../lock/requirements-txt.js';
 import { IndexClient } from '../package-index/client.js';
 import type { PackageName } from '../pep/names.js';
-import { formatPlatform } from '../pep/tags.js';
 import type { Version } from '../pep/version.js';
 import { IndexProvider } from '../provider/index-provider.js';
 import { resolve, type Resolution, type RootRequirement } from '../resolver/index.js';
-import { defaultOutput, isUrl, targetDescription, type PreparedRun } from './prepare.js';
+import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
+import { displayPath, regenerateCommand } from './command.js';
 
 export interface PipelineParams {
   preferences: ReadonlyMap<PackageName, Version>;
@@ -39,6 +39,11 @@ export interface PipelineResult {
   /** Filenames by sha256, for the change summary. */
   filenames: Map<string, string>;
   warnings: string[];
+  /**
+   * Epoch ms until which a run with the same inputs would give this same result without asking
+   * the index anything (api/recall.ts); 0 when something it read cannot be vouched for that way.
+   */
+  reusableUntil: number;
 }
 
 /** The objects of one run that talk to the network; close() releases sockets and temp files. */
@@ -163,6 +168,8 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
 
     events.onPhase?.('hashing');
     const filenames = new Map<string, string>();
+    // A locked file with no digest claim is downloaded again by every run: its bytes may change.
+    let unclaimedFile = false;
     const fileLists = await Promise.all(
       resolution.packages.map((pkg) => {
         const reused = params.reuse?.get(pkg.name);
@@ -187,6 +194,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         }
         const verified = await Promise.all(files.map((file) => store.verify(file)));
         for (const v of verified) filenames.set(v.sha256, v.file.filename);
+        if (files.some((file) => Object.keys(file.hashes).length === 0 || !/^https?:/i.test(file.url))) unclaimedFile = true;
         if (pkg.yanked) {
           warnings.push(
             `${pkg.name}==${pkg.version.toString()} is yanked${pkg.yankedReason ? ` (${pkg.yankedReason})` : ''}; it is locked because it is pinned exactly`,
@@ -209,7 +217,8 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
       },
       packages,
     };
-    return { lock, content: renderRequirementsTxt(lock), resolution, filenames, warnings };
+    const reusableUntil = unclaimedFile || provider.readUnclaimedMetadata ? 0 : session.index.freshUntil;
+    return { lock, content: renderRequirementsTxt(lock), resolution, filenames, warnings, reusableUntil };
   } finally {
     await session.close();
   }
@@ -218,33 +227,4 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
 function sameTarget(pin: ExistingPin, version: Version, url: string | null): boolean {
   if (url !== null || pin.url !== null) return url !== null && pin.url !== null && stripCredentials(url) === stripCredentials(pin.url);
   return pin.version !== null && pin.version.toString() === version.toString();
-}
-
-/** The command that regenerates this lock; `check` reads its options back (see api/check.ts). */
-function regenerateCommand(run: PreparedRun): string {
-  const { options, target, cwd, outputPath, inputs } = run;
-  const base = outputPath === null ? cwd : dirname(outputPath);
-  const parts = ['pin-hashes', 'lock'];
-  parts.push('--python-version', target.pythonVersion.toString(), '--python-platform', formatPlatform(target.platform));
-  if (options.indexUrl) parts.push('--index-url', stripCredentials(options.indexUrl));
-  for (const url of options.extraIndexUrls ?? []) parts.push('--extra-index-url', stripCredentials(url));
-  for (const link of options.findLinks ?? []) parts.push('--find-links', isUrl(link) ? stripCredentials(link) : displayPath(base, resolvePath(cwd, link)));
-  if (options.noIndex) parts.push('--no-index');
-  if (options.mergeIndexes) parts.push('--index-strategy', 'unsafe-best-match');
-  if (options.pre) parts.push('--pre');
-  for (const v of options.onlyBinary ?? []) parts.push('--only-binary', v);
-  for (const v of options.noBinary ?? []) parts.push('--no-binary', v);
-  if (outputPath !== null && resolvePath(cwd, defaultOutput(inputs)) !== outputPath) parts.push('-o', displayPath(base, outputPath));
-  for (const inputPath of inputs) parts.push(displayPath(base, resolvePath(cwd, inputPath)));
-  return parts.map(shellQuote).join(' ');
-}
-
-/** Paths in the lock are relative to the lock's folder and use '/', so the file is the same on every machine. */
-export function displayPath(base: string, path: string): string {
-  const rel = relative(base, path) || '.';
-  return rel.split(sep).join('/');
-}
-
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -18,11 +18,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { trackTemp, untrackTemp } from '../cleanup.js';
 
 const SCHEMA_VERSION = 2;
+export const RUN_RECORD_SCHEMA = SCHEMA_VERSION;
 
 export interface CacheKeyParts {
   /** Normalized project name: which pack holds the record. */
@@ -92,6 +93,47 @@ const Pack = z.object({
 });
 type Pack = z.infer<typeof Pack>;
 
+const LockedFileRecord = z.object({
+  filename: z.string(),
+  url: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().nonnegative(),
+  evidence: z.array(
+    z.union([
+      z.object({ kind: z.literal('computed'), algorithm: z.literal('sha256'), from: z.enum(['download', 'cache']) }),
+      z.object({ kind: z.literal('index-claim'), source: z.string(), algorithm: z.string() }),
+      z.object({ kind: z.literal('size-claim'), source: z.string() }),
+    ]),
+  ),
+});
+
+/**
+ * What a finished lock run produced, under the fingerprint of everything it depended on
+ * (api/recall.ts), valid while every index page it read stays fresh.
+ */
+const RunRecord = z.object({
+  schema: z.literal(SCHEMA_VERSION),
+  key: z.string(),
+  /** Epoch ms after which some page the run read must be asked for again. */
+  freshUntil: z.number(),
+  content: z.string(),
+  lock: z.object({
+    header: z.object({ toolVersion: z.string(), targetDescription: z.string(), command: z.string(), indexes: z.array(z.string()) }),
+    packages: z.array(
+      z.object({
+        name: z.string(),
+        version: z.string(),
+        url: z.string().nullable(),
+        files: z.array(LockedFileRecord),
+        via: z.array(z.string()),
+        yanked: z.boolean(),
+      }),
+    ),
+  }),
+  warnings: z.array(z.string()),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
 export class DigestCache {
   readonly #root: string;
   readonly #events: CacheEvents;
@@ -139,6 +181,24 @@ export class DigestCache {
     this.#addedPack(project).pages[record.url] = record;
   }
 
+  async getRun(key: string): Promise<RunRecord | undefined> {
+    const path = this.#runPath(key);
+    const record = await readJson(path, RunRecord);
+    if (record === 'corrupt' || (record !== undefined && record.key !== key)) {
+      this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
+      return undefined;
+    }
+    return record;
+  }
+
+  async putRun(record: RunRecord): Promise<void> {
+    await this.#writeAtomically(this.#runPath(record.key), async () => JSON.stringify(record) + '\n');
+  }
+
+  #runPath(key: string): string {
+    return join(this.#root, 'runs', `${key}.json`);
+  }
+
   /** Writes what this run added. A cache that cannot be written is slower, not wrong: a warning. */
   async flush(): Promise<void> {
     const added = [...this.#added.entries()];
@@ -178,31 +238,17 @@ export class DigestCache {
 
   async #read(project: string, warn: boolean): Promise<Pack> {
     const path = this.#path(project);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      return emptyPack(project);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-    const parsed = Pack.safeParse(data);
-    if (!parsed.success || parsed.data.project !== project) {
+    const pack = await readJson(path, Pack);
+    if (pack === undefined) return emptyPack(project);
+    if (pack === 'corrupt' || pack.project !== project) {
       if (warn) this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
       return emptyPack(project);
     }
-    return parsed.data;
+    return pack;
   }
 
   async #writePack(project: string, added: Pack): Promise<void> {
-    const path = this.#path(project);
-    const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    trackTemp(temp);
-    try {
+    await this.#writeAtomically(this.#path(project), async () => {
       // Another run may have written this pack since we read it: keep its records too.
       const onDisk = await this.#read(project, false);
       const merged: Pack = {
@@ -210,8 +256,17 @@ export class DigestCache {
         files: { ...onDisk.files, ...added.files },
         pages: { ...onDisk.pages, ...newerPages(onDisk.pages, added.pages) },
       };
-      await mkdir(join(this.#root, 'projects'), { recursive: true });
-      await writeFile(temp, JSON.stringify(merged) + '\n', 'utf8');
+      return JSON.stringify(merged) + '\n';
+    });
+  }
+
+  async #writeAtomically(path: string, content: () => Promise<string>): Promise<void> {
+    const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    trackTemp(temp);
+    try {
+      const text = await content();
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temp, text, 'utf8');
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
@@ -220,6 +275,24 @@ export class DigestCache {
       untrackTemp(temp);
     }
   }
+}
+
+/** Undefined when absent; 'corrupt' when unreadable as JSON of that shape. */
+async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | 'corrupt' | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return 'corrupt';
+  }
+  const parsed = schema.safeParse(data);
+  return parsed.success ? parsed.data : 'corrupt';
 }
 
 function emptyPack(project: string): Pack {

@@ -45,6 +45,11 @@ export class Reporter {
         if (this.#verbose) this.line(`GET ${redactUrl(url)} -> ${status}`);
         this.#draw(false);
       },
+      onRecalled: (freshUntil) => {
+        this.line(
+          `Nothing the lock depends on changed since it was written (the index pages it read stay fresh until ${freshUntil.toISOString()}); not resolved again. --refresh asks the index anyway.`,
+        );
+      },
       onPageFromCache: (url) => {
         if (this.#verbose) this.line(`${redactUrl(url)}: stored copy still fresh, not asked`);
       },

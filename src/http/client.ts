@@ -21,7 +21,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
-import got, { RequestError, type Got, type Headers } from 'got';
+import type { Got, Headers, RequestError } from 'got';
 import { HttpError, statusError } from './errors.js';
 import type { Netrc } from './netrc.js';
 import { redactSecrets, redactUrl, secretsOfUrl } from './redact.js';
@@ -86,7 +86,10 @@ export type Lane = 'files' | 'index';
 const DEFAULT_INDEX_SOCKETS = 16;
 
 export class HttpClient {
-  readonly #got: Got;
+  /** got is loaded on the first request: a run answered from the cache never pays for it. */
+  #got: Promise<Got> | undefined;
+  #requestError: typeof RequestError | undefined;
+  readonly #userAgent: string;
   readonly #agents: Record<Lane, { http: http.Agent; https: https.Agent }>;
   readonly #credentials = new Map<string, Credentials>();
   readonly #netrc: Netrc | undefined;
@@ -106,14 +109,27 @@ export class HttpClient {
       this.#credentials.set(origin, creds);
       this.#remember(creds);
     }
-    this.#got = got.extend({
+    this.#userAgent = options.userAgent ?? 'pin-hashes';
+  }
+
+  #client(): Promise<Got> {
+    this.#got ??= import('got').then(({ default: got, RequestError }) => {
+      this.#requestError = RequestError;
+      return this.#configure(got);
+    });
+    return this.#got;
+  }
+
+  #configure(got: Got): Got {
+    const timeouts = this.#timeouts;
+    return got.extend({
       agent: this.#agents.files,
       retry: { limit: 0 },
       throwHttpErrors: false,
       followRedirect: true,
       maxRedirects: 10,
       timeout: { connect: timeouts.connectMs, response: timeouts.responseMs, socket: timeouts.idleMs },
-      headers: { 'user-agent': options.userAgent ?? 'pin-hashes' },
+      headers: { 'user-agent': this.#userAgent },
       hooks: {
         beforeRedirect: [
           (updated) => {
@@ -218,7 +234,8 @@ export class HttpClient {
     }
     const creds = this.#credentialsFor(target);
     if (creds) headers.authorization = basicAuth(creds);
-    const request = this.#got.stream(url, { headers, decompress: options.decompress ?? false, agent: this.#agents[options.lane ?? 'files'] });
+    const client = await this.#client();
+    const request = client.stream(url, { headers, decompress: options.decompress ?? false, agent: this.#agents[options.lane ?? 'files'] });
     const response = await new Promise<http.IncomingMessage & { url: string; statusCode: number }>((resolve, reject) => {
       const onError = (error: unknown): void => reject(this.#wrap(url, error));
       request.once('response', (res: http.IncomingMessage & { url: string; statusCode: number }) => {
@@ -298,7 +315,7 @@ export class HttpClient {
   #wrap(url: string, error: unknown): unknown {
     if (error instanceof HttpError) return error;
     const shown = redactUrl(url);
-    if (error instanceof RequestError) {
+    if (this.#requestError && error instanceof this.#requestError) {
       const code = error.code;
       if (code === 'ERR_TOO_MANY_REDIRECTS') {
         return new HttpError(url, `${shown}: too many redirects (a redirect loop?)`, {

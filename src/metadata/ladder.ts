@@ -23,7 +23,6 @@ import { fileVersion } from '../package-index/links.js';
 import { parseCoreMetadata, type CoreMetadata } from '../pep/metadata.js';
 import { normalizeName, normalizeExtra, type PackageName } from '../pep/names.js';
 import { Version } from '../pep/version.js';
-import { parseSdistFilenameFor, parseWheelFilename } from '../pep/filenames.js';
 import { formatRequirement, parseRequirement } from '../pep/requirement.js';
 import { MetadataLedger, type MetadataSource } from './cross-check.js';
 import { fileSource, probeRanges, type RangeProbe } from './sources.js';

@@ -58,6 +58,8 @@ export class IndexClient {
   readonly #retry: RetryPolicy;
   readonly #events: IndexClientEvents;
   readonly #caching: PageCaching | undefined;
+  /** Until when every page this run read may be used again without a request (see freshUntil). */
+  #freshUntil = Number.POSITIVE_INFINITY;
   readonly #pages = new Map<PackageName, Promise<ProjectPage>>();
   /** Find-links folders and pages are listed once per run, not once per project. */
   readonly #findLinksListings = new Map<string, Promise<RawLink[]>>();
@@ -77,6 +79,19 @@ export class IndexClient {
     return this.#indexes;
   }
 
+  /**
+   * Epoch ms until which every answer this run got about which files exist would be the same
+   * without asking: the earliest expiry of the pages read; 0 when any answer cannot be kept
+   * (a find-links listing, a 404, a page without freshness or not stored).
+   */
+  get freshUntil(): number {
+    return this.#freshUntil;
+  }
+
+  #expires(at: number): void {
+    this.#freshUntil = Math.min(this.#freshUntil, at);
+  }
+
   /** Files of one project; asked once per run whatever the number of callers. */
   getProject(name: PackageName): Promise<ProjectPage> {
     let page = this.#pages.get(name);
@@ -88,6 +103,7 @@ export class IndexClient {
   }
 
   async #load(name: PackageName): Promise<ProjectPage> {
+    if (this.#findLinks.length > 0) this.#expires(0);
     const [indexResults, linkResults] = await Promise.all([
       Promise.all(this.#indexes.map((base) => this.#fromIndex(base, name))),
       Promise.all(this.#findLinks.map((location) => this.#fromFindLinks(location, name))),
@@ -111,6 +127,7 @@ export class IndexClient {
     const stored = caching ? await caching.cache.getPage(name, pageUrl, SIMPLE_ACCEPT) : undefined;
     if (stored && caching && !caching.mustRevalidate(name) && now() - stored.storedAt < stored.freshForMs) {
       this.#events.onPageFromCache?.(pageUrl);
+      this.#expires(stored.storedAt + stored.freshForMs);
       return { kind: 'found', files: toFiles(this.#http, stored.links, name, source), source };
     }
     return withRetries(
@@ -120,11 +137,16 @@ export class IndexClient {
         if (response.status === 304 && stored) {
           const freshness = freshnessOf(response.headers);
           if (caching && freshness.storable) {
-            await caching.cache.putPage(name, { ...stored, storedAt: now(), freshForMs: freshness.freshForMs, ...validators(freshness, stored) });
-          }
+            const storedAt = now();
+            await caching.cache.putPage(name, { ...stored, storedAt, freshForMs: freshness.freshForMs, ...validators(freshness, stored) });
+            this.#expires(storedAt + freshness.freshForMs);
+          } else this.#expires(0);
           return { kind: 'found', files: toFiles(this.#http, stored.links, name, source), source };
         }
-        if (response.status === 404 || response.status === 410) return { kind: 'not-found', source };
+        if (response.status === 404 || response.status === 410) {
+          this.#expires(0);
+          return { kind: 'not-found', source };
+        }
         expectOk(pageUrl, response);
         const format = pageFormat(response.contentType);
         if (!format) {
@@ -137,15 +159,17 @@ export class IndexClient {
         const freshness = freshnessOf(response.headers);
         // Links with credentials in them are never written to disk; such a page is fetched each run.
         if (caching && worthStoring(freshness) && !links.some((link) => hasUserinfo(link.url))) {
+          const storedAt = now();
           await caching.cache.putPage(name, {
             url: pageUrl,
             accept: SIMPLE_ACCEPT,
-            storedAt: now(),
+            storedAt,
             freshForMs: freshness.freshForMs,
             ...validators(freshness, undefined),
             links,
           });
-        }
+          this.#expires(storedAt + freshness.freshForMs);
+        } else this.#expires(0);
         return { kind: 'found', files: toFiles(this.#http, links, name, source), source };
       },
       this.#retry,

@@ -5,7 +5,7 @@
 import type { IndexedFile } from '../package-index/types.js';
 import { fileVersion } from '../package-index/links.js';
 import type { PackageName } from '../pep/names.js';
-import { parseSdistFilenameFor, parseWheelFilename, tagToString } from '../pep/filenames.js';
+import { parseWheelFilename, tagToString } from '../pep/filenames.js';
 import { formatPlatform } from '../pep/tags.js';
 import { SpecifierSet } from '../pep/specifiers.js';
 import type { Target } from '../pep/target.js';

@@ -55,6 +55,7 @@ export class IndexProvider implements ResolverProvider {
   readonly #projects = new Map<PackageName, Promise<ProjectFiles | undefined>>();
   readonly #direct = new Map<string, VersionFiles>();
   readonly #metadata = new Map<string, Promise<DistMetadata>>();
+  #unclaimedMetadata = false;
 
   constructor(deps: IndexProviderDeps) {
     this.#deps = deps;
@@ -93,6 +94,14 @@ export class IndexProvider implements ResolverProvider {
       this.#metadata.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * Some metadata was read from a file the index makes no digest claim about: its bytes could
+   * change under the same listing, so this run's answer cannot be reused on the listing alone.
+   */
+  get readUnclaimedMetadata(): boolean {
+    return this.#unclaimedMetadata;
   }
 
   /** The files of a pinned version whose digests go into the lock. */
@@ -141,6 +150,7 @@ export class IndexProvider implements ResolverProvider {
     // Before any await: a hash-ahead download of this wheel starting now keeps its bytes for the ledger.
     ledger?.begin(file);
     const key = cache ? await cacheKeyFor(file) : undefined;
+    if (Object.keys(file.hashes).length === 0) this.#unclaimedMetadata = true;
     if (cache && key) {
       const cached = await cache.getMetadata(key);
       if (cached) {

@@ -1,6 +1,6 @@
 // The daily life of a lock (issue: check for CI, minimal churn): preferences keep pins, -P/-U
 // free them, the digest cache makes a re-lock download nothing, and `check` guards the lock.
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

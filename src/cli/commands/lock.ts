@@ -115,6 +115,7 @@ export function lockCommand(yargs: Argv): Argv {
             {
               output: result.outputPath,
               outcome: result.outcome,
+              recalled: result.recalled,
               header: result.lock.header,
               // URLs can carry signed query tokens: shown redacted, as everywhere else.
               packages: result.lock.packages.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, url: redactUrl(f.url) })) })),

@@ -1,0 +1,85 @@
+/**
+ * Re-locking at the speed of a cache hit. A lock is a function of: the input files, the options
+ * and target, the existing lock (its pins are preferences), the index pages read, and the
+ * metadata and digests of files those pages claim digests for. When a run finishes, we record
+ * its result under a fingerprint of the first three; the last two stay the same for as long as
+ * every page it read stays fresh by the index's own Cache-Control (a stored page that fresh
+ * would be used without a request anyway, and metadata and digests are keyed by the page's
+ * claims). A later run with the same fingerprint before that moment gives the same lock, so it
+ * is recalled instead of resolved again.
+ *
+ * Never recalled: with --no-cache or --refresh, -U or -P, output to stdout, when the lock file
+ * is not byte-for-byte what that run wrote, or when the run read anything HTTP freshness cannot
+ * vouch for (a find-links folder, a 404 page, a page without max-age, a file without a digest
+ * claim). Digests in a recalled lock were computed by us, in that earlier run.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { RUN_RECORD_SCHEMA, type DigestCache, type RunRecord } from '../cache/store.js';
+import { stripCredentials } from '../http/redact.js';
+import type { Lock } from '../lock/model.js';
+import { normalizeName, type PackageName } from '../pep/names.js';
+import { formatRequirement } from '../pep/requirement.js';
+import { regenerateCommand } from './command.js';
+import type { PreparedRun } from './prepare.js';
+import { targetDescription } from './prepare.js';
+import { VERSION } from './version.js';
+
+/** The fingerprint of a run's inputs, given the lock file's content as it is before the run. */
+export async function runFingerprint(run: PreparedRun, existingLock: string): Promise<string> {
+  const files = await Promise.all(
+    run.input.files.map(async (path) => [path, sha256(await readFile(path))] as const),
+  );
+  const requirement = (r: (typeof run.input.requirements)[number]): string[] => [formatRequirement(r.requirement), r.location.file, String(r.location.line)];
+  const inputs = {
+    tool: VERSION,
+    command: regenerateCommand(run),
+    output: run.outputPath,
+    target: targetDescription(run.target),
+    indexes: run.indexes.map(stripCredentials),
+    findLinks: run.findLinks.map(stripCredentials),
+    mergeIndexes: run.options.mergeIndexes ?? false,
+    files,
+    // ${VAR}s in the files expand from the environment: what they expanded to counts too.
+    requirements: run.input.requirements.map(requirement),
+    constraints: run.input.constraints.map(requirement),
+    existingLock: sha256(existingLock),
+  };
+  return sha256(JSON.stringify(inputs));
+}
+
+/** Whether this run may be answered from a record at all. */
+export function mayRecall(run: PreparedRun, upgrade: ReadonlySet<PackageName> | 'all'): boolean {
+  const { options } = run;
+  return !options.noCache && !options.refresh && upgrade !== 'all' && upgrade.size === 0 && run.outputPath !== null;
+}
+
+export async function recall(cache: DigestCache, key: string, existingLock: string, now: number): Promise<RunRecord | undefined> {
+  const record = await cache.getRun(key);
+  if (!record || record.content !== existingLock || now >= record.freshUntil) return undefined;
+  return record;
+}
+
+export async function remember(cache: DigestCache, key: string, result: { content: string; lock: Lock; warnings: string[]; reusableUntil: number }): Promise<void> {
+  if (result.reusableUntil <= Date.now() || !Number.isFinite(result.reusableUntil)) return;
+  await cache.putRun({ schema: RUN_RECORD_SCHEMA, key, freshUntil: result.reusableUntil, content: result.content, lock: result.lock, warnings: result.warnings });
+}
+
+/** The recorded lock, its digests now "from the cache": this run computed none of them. */
+export function recalledLock(record: RunRecord): Lock {
+  return {
+    header: record.lock.header,
+    packages: record.lock.packages.map((pkg) => ({
+      ...pkg,
+      name: normalizeName(pkg.name),
+      files: pkg.files.map((file) => ({
+        ...file,
+        evidence: file.evidence.map((e) => (e.kind === 'computed' ? { ...e, from: 'cache' as const } : e)),
+      })),
+    })),
+  };
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
