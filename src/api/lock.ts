@@ -45,8 +45,8 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   const existingText = run.outputPath === null ? undefined : await readExistingText(run.outputPath);
   const { upgrade, extraConstraints } = upgradeSpec(options);
   const cache = openCache(options, run.env);
-  if (cache && existingText !== undefined && mayRecall(run, upgrade)) {
-    const record = await recall(cache, await runFingerprint(run, existingText), existingText, Date.now());
+  if (cache && existingText !== undefined && run.outputPath !== null && mayRecall(run, upgrade)) {
+    const record = await recall(cache, run.outputPath, await runFingerprint(run, existingText), existingText, Date.now());
     if (record) {
       events.onRecalled?.(new Date(record.freshUntil));
       for (const w of record.warnings) events.onWarning?.(w);
@@ -84,7 +84,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
     events.onPhase?.('writing');
     outcome = await writeIfChanged(run.outputPath, result.content);
     // The next run sees this content as its existing lock: that is the fingerprint to record under.
-    if (cache && mayRecall(run, upgrade)) await remember(cache, await runFingerprint(run, result.content), result);
+    if (cache && mayRecall(run, upgrade)) await remember(cache, run.outputPath, await runFingerprint(run, result.content), result);
   }
   for (const w of result.warnings) events.onWarning?.(w);
   return {

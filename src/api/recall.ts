@@ -54,15 +54,28 @@ export function mayRecall(run: PreparedRun, upgrade: ReadonlySet<PackageName> | 
   return !options.noCache && !options.refresh && upgrade !== 'all' && upgrade.size === 0 && run.outputPath !== null;
 }
 
-export async function recall(cache: DigestCache, key: string, existingLock: string, now: number): Promise<RunRecord | undefined> {
-  const record = await cache.getRun(key);
-  if (!record || record.content !== existingLock || now >= record.freshUntil) return undefined;
+export async function recall(cache: DigestCache, output: string, fingerprint: string, existingLock: string, now: number): Promise<RunRecord | undefined> {
+  const record = await cache.getRun(output);
+  if (!record || record.fingerprint !== fingerprint || record.content !== existingLock || now >= record.freshUntil) return undefined;
   return record;
 }
 
-export async function remember(cache: DigestCache, key: string, result: { content: string; lock: Lock; warnings: string[]; reusableUntil: number }): Promise<void> {
+export async function remember(
+  cache: DigestCache,
+  output: string,
+  fingerprint: string,
+  result: { content: string; lock: Lock; warnings: string[]; reusableUntil: number },
+): Promise<void> {
   if (result.reusableUntil <= Date.now() || !Number.isFinite(result.reusableUntil)) return;
-  await cache.putRun({ schema: RUN_RECORD_SCHEMA, key, freshUntil: result.reusableUntil, content: result.content, lock: result.lock, warnings: result.warnings });
+  await cache.putRun({
+    schema: RUN_RECORD_SCHEMA,
+    output,
+    fingerprint,
+    freshUntil: result.reusableUntil,
+    content: result.content,
+    lock: result.lock,
+    warnings: result.warnings,
+  });
 }
 
 /** The recorded lock, its digests now "from the cache": this run computed none of them. */

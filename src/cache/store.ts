@@ -109,12 +109,15 @@ const LockedFileRecord = z.object({
 });
 
 /**
- * What a finished lock run produced, under the fingerprint of everything it depended on
- * (api/recall.ts), valid while every index page it read stays fresh.
+ * What the last finished lock run for one output file produced, with the fingerprint of
+ * everything it depended on (api/recall.ts), valid while every index page it read stays fresh.
+ * One record per output file: a new run replaces it, so records do not pile up.
  */
 const RunRecord = z.object({
   schema: z.literal(SCHEMA_VERSION),
-  key: z.string(),
+  /** The absolute path of the lock file. */
+  output: z.string(),
+  fingerprint: z.string(),
   /** Epoch ms after which some page the run read must be asked for again. */
   freshUntil: z.number(),
   content: z.string(),
@@ -182,10 +185,11 @@ export class DigestCache {
     this.#addedPack(project).pages[record.url] = record;
   }
 
-  async getRun(key: string): Promise<RunRecord | undefined> {
-    const path = this.#runPath(key);
+  /** The record of the last run that wrote this output file. */
+  async getRun(output: string): Promise<RunRecord | undefined> {
+    const path = this.#runPath(output);
     const record = await readJson(path, RunRecord);
-    if (record === 'corrupt' || (record !== undefined && record.key !== key)) {
+    if (record === 'corrupt' || (record !== undefined && record.output !== output)) {
       this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
       return undefined;
     }
@@ -193,11 +197,11 @@ export class DigestCache {
   }
 
   async putRun(record: RunRecord): Promise<void> {
-    await this.#writeAtomically(this.#runPath(record.key), async () => JSON.stringify(record) + '\n');
+    await this.#writeAtomically(this.#runPath(record.output), async () => JSON.stringify(record) + '\n');
   }
 
-  #runPath(key: string): string {
-    return join(this.#root, 'runs', `${key}.json`);
+  #runPath(output: string): string {
+    return join(this.#root, 'runs', `${createHash('sha256').update(output).digest('hex').slice(0, 32)}.json`);
   }
 
   /** Writes what this run added. A cache that cannot be written is slower, not wrong: a warning. */
