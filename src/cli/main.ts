@@ -7,7 +7,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VERSION } from '../api/version.js';
 import { PinHashesError } from '../errors.js';
-import { NoSolutionError } from '../resolver/index.js';
+// From its own module: the resolver itself is loaded only by a run that resolves.
+import { NoSolutionError } from '../resolver/explain.js';
 import { removeAllTemps } from '../cleanup.js';
 import { checkCommand } from './commands/check.js';
 import { lockCommand } from './commands/lock.js';

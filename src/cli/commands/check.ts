@@ -1,7 +1,6 @@
 /** `pin-hashes check [LOCK]`: is the lock current, and (--verify) does the index still serve its bytes? */
 import type { Argv } from 'yargs';
 import { z } from 'zod';
-import { check } from '../../api/check.js';
 import { Reporter } from '../reporter.js';
 
 const CheckFlags = z.object({
@@ -32,6 +31,8 @@ export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): 
     async (argv) => {
       const flags = CheckFlags.parse(argv);
       const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
+      // Loaded when used: `lock`, the common command, should not pay for loading check's pipeline.
+      const { check } = await import('../../api/check.js');
       const result = await check({ lockFile: flags.lock, verify: flags.verify, concurrency: flags.concurrency, events: reporter.events() });
       setExitCode(result.exitCode);
       if (flags.json) {
