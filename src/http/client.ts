@@ -80,12 +80,11 @@ const MAX_PAGE_BYTES = 128 * 1024 * 1024;
 export type Lane = 'files' | 'index';
 
 /**
- * Index requests are a few kilobytes each and cost a round trip, and the resolver discovers the
- * graph one page and one metadata file at a time: up to 32 in flight per host (uv allows 50
- * concurrent requests). Measured with `npm run bench` (300 projects, 30 ms latency): 16 left the
- * resolver socket-bound for ~3 s of a 7 s lock, 32 brings it to ~1.9 s.
+ * Index requests are a few kilobytes each and cost a round trip; the resolver waits on them.
+ * 16 in flight per host: in `npm run bench` (300 projects, 30 ms latency) 24 or 32 were no faster
+ * on a quiet machine (5.8-6.0 s cold either way), and a small private index deserves restraint.
  */
-const DEFAULT_INDEX_SOCKETS = 32;
+const DEFAULT_INDEX_SOCKETS = 16;
 
 export class HttpClient {
   /** got is loaded on the first request: a run answered from the cache never pays for it. */
