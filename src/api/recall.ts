@@ -67,6 +67,9 @@ export async function remember(
   result: { content: string; lock: Lock; warnings: string[]; reusableUntil: number },
 ): Promise<void> {
   if (result.reusableUntil <= Date.now() || !Number.isFinite(result.reusableUntil)) return;
+  // The record holds file URLs; one that may carry a token (userinfo, a signed query) is never written.
+  const urls = result.lock.packages.flatMap((pkg) => [pkg.url ?? '', ...pkg.files.map((file) => file.url)]);
+  if (urls.some((url) => url.includes('@') || url.includes('?'))) return;
   await cache.putRun({
     schema: RUN_RECORD_SCHEMA,
     output,

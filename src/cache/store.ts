@@ -58,7 +58,12 @@ const MetadataRecord = z.object({
 export type MetadataRecord = z.infer<typeof MetadataRecord>;
 
 const FileEntry = z.object({
-  url: z.string(),
+  /**
+   * sha256 of the file's URL, not the URL: file URLs of private indexes may carry signed query
+   * tokens, and the cache never holds a credential. Guards against a record filed under the
+   * wrong key.
+   */
+  urlSha256: z.string(),
   digest: DigestRecord.optional(),
   metadata: MetadataRecord.optional(),
 });
@@ -156,7 +161,7 @@ export class DigestCache {
 
   async getDigest(key: CacheKeyParts): Promise<DigestRecord | undefined> {
     const entry = (await this.#pack(key.project)).files[recordKey(key)];
-    return entry?.url === key.url ? entry.digest : undefined;
+    return entry?.urlSha256 === urlSha256(key.url) ? entry.digest : undefined;
   }
 
   async putDigest(key: CacheKeyParts, record: DigestRecord): Promise<void> {
@@ -165,7 +170,7 @@ export class DigestCache {
 
   async getMetadata(key: CacheKeyParts): Promise<MetadataRecord | undefined> {
     const entry = (await this.#pack(key.project)).files[recordKey(key)];
-    return entry?.url === key.url ? entry.metadata : undefined;
+    return entry?.urlSha256 === urlSha256(key.url) ? entry.metadata : undefined;
   }
 
   async putMetadata(key: CacheKeyParts, metadata: MetadataRecord): Promise<void> {
@@ -178,7 +183,7 @@ export class DigestCache {
     return page?.accept === accept ? page : undefined;
   }
 
-  /** Links carrying credentials are never written: the caller leaves such pages out. */
+  /** Links carrying credentials or query strings are never written: the caller leaves such pages out. */
   async putPage(project: string, record: PageRecord): Promise<void> {
     const pack = await this.#pack(project);
     pack.pages[record.url] = record;
@@ -214,7 +219,8 @@ export class DigestCache {
   async #putFile(key: CacheKeyParts, fields: { digest?: DigestRecord; metadata?: MetadataRecord }): Promise<void> {
     const k = recordKey(key);
     const pack = await this.#pack(key.project);
-    const entry = { ...(pack.files[k]?.url === key.url ? pack.files[k] : undefined), ...fields, url: key.url };
+    const id = urlSha256(key.url);
+    const entry = { ...(pack.files[k]?.urlSha256 === id ? pack.files[k] : undefined), ...fields, urlSha256: id };
     pack.files[k] = entry;
     this.#addedPack(key.project).files[k] = entry;
   }
@@ -316,6 +322,10 @@ function newerPages(onDisk: Pack['pages'], ours: Pack['pages']): Pack['pages'] {
     if (!other || other.storedAt <= page.storedAt) kept[url] = page;
   }
   return kept;
+}
+
+function urlSha256(url: string): string {
+  return createHash('sha256').update(url).digest('hex');
 }
 
 function recordKey(key: CacheKeyParts): string {

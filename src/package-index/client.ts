@@ -157,8 +157,9 @@ export class IndexClient {
         }
         const links = parseProjectPage(response.body, format, response.url);
         const freshness = freshnessOf(response.headers);
-        // Links with credentials in them are never written to disk; such a page is fetched each run.
-        if (caching && worthStoring(freshness) && !links.some((link) => hasUserinfo(link.url))) {
+        // Links with credentials or query strings (signed URLs) in them are never written to disk;
+        // such a page is fetched each run.
+        if (caching && worthStoring(freshness) && !links.some((link) => mayCarrySecrets(link.url))) {
           const storedAt = now();
           await caching.cache.putPage(name, {
             url: pageUrl,
@@ -235,12 +236,12 @@ function validators(freshness: Freshness, stored: PageRecord | undefined): { eta
   return { ...(etag === undefined ? {} : { etag }), ...(lastModified === undefined ? {} : { lastModified }) };
 }
 
-function hasUserinfo(url: string): boolean {
+function mayCarrySecrets(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
+    return parsed.username !== '' || parsed.password !== '' || parsed.search !== '';
   } catch {
-    return false;
+    return true;
   }
 }
 
