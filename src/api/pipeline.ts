@@ -177,6 +177,8 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         return provider.lockFiles(pkg.name, pkg.version, pkg.yanked, pkg.url);
       }),
     );
+    // Hash-ahead downloads of versions the resolver tried and left must not hold slots the pins need.
+    store.retainOnly(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
     events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
     const packages: LockedPackage[] = await Promise.all(
       resolution.packages.map(async (pkg, i): Promise<LockedPackage> => {

@@ -48,8 +48,10 @@ export class ArtifactStore {
   readonly #copies = new Map<string, Promise<{ path: string; verified: VerifiedFile }>>();
   #tempDir: Promise<string> | undefined;
   #closed = false;
-  /** Bodies being read, destroyed on close() so read-ahead downloads nobody needs stop at once. */
-  readonly #active = new Set<Readable>();
+  /** Bodies being read, with the ticket of the verify() they serve: close() and retainOnly() stop them. */
+  readonly #active = new Map<Readable, Ticket | undefined>();
+  /** Tickets of verify() calls whose answer is not in yet, by URL. */
+  readonly #pendingTickets = new Map<string, Ticket>();
   readonly #running = new Set<Promise<VerifiedFile>>();
 
   readonly #cache: DigestCache | undefined;
@@ -80,13 +82,35 @@ export class ArtifactStore {
     if (copy) return copy.then((c) => c.verified);
     let pending = this.#verified.get(file.url);
     if (!pending) {
-      pending = this.#cachedOrDownloaded(file);
+      const ticket: Ticket = { cancelled: false };
+      pending = this.#cachedOrDownloaded(file, ticket);
       this.#verified.set(file.url, pending);
+      this.#pendingTickets.set(file.url, ticket);
+      const settled = (): void => {
+        if (this.#pendingTickets.get(file.url) === ticket) this.#pendingTickets.delete(file.url);
+      };
+      pending.then(settled, settled);
     }
     return pending;
   }
 
-  async #cachedOrDownloaded(file: IndexedFile): Promise<VerifiedFile> {
+  /**
+   * Calls off downloads of files not in `urls`: hash-ahead started them for versions the resolver
+   * then abandoned (a backtrack), and they must not hold download slots the pins need. Queued ones
+   * never start, running ones stop now, finished ones stay memoised; a later verify() of a
+   * called-off file starts afresh.
+   */
+  retainOnly(urls: ReadonlySet<string>): void {
+    for (const [url, ticket] of this.#pendingTickets) {
+      if (urls.has(url) || this.#copies.has(url)) continue;
+      ticket.cancelled = true;
+      this.#pendingTickets.delete(url);
+      this.#verified.delete(url);
+    }
+    for (const [body, ticket] of this.#active) if (ticket?.cancelled) body.destroy(cancelled('nobody needs it any more'));
+  }
+
+  async #cachedOrDownloaded(file: IndexedFile, ticket: Ticket): Promise<VerifiedFile> {
     const key = this.#cache ? await cacheKeyFor(file) : undefined;
     if (this.#cache && key) {
       const record = await this.#cache.getDigest(key);
@@ -98,7 +122,7 @@ export class ArtifactStore {
         return { file, sha256: record.sha256, size: record.size, evidence };
       }
     }
-    return this.#limit(() => this.#download(file, undefined));
+    return this.#limit(() => this.#download(file, undefined, undefined, ticket));
   }
 
   /**
@@ -133,7 +157,8 @@ export class ArtifactStore {
     this.#closed = true;
     // Read-ahead downloads still waiting for a slot are not wanted any more.
     this.#limit.clearQueue();
-    for (const body of this.#active) body.destroy();
+    // With an error that is not retried: an unwanted download must not wait out a retry backoff.
+    for (const body of this.#active.keys()) body.destroy(cancelled('the run ended'));
     // Let the destroyed downloads unwind (their temp files close) before the folder goes.
     await Promise.allSettled([...this.#running]);
     if (!this.#tempDir) return;
@@ -154,8 +179,8 @@ export class ArtifactStore {
     return this.#tempDir;
   }
 
-  #download(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse): Promise<VerifiedFile> {
-    const running = this.#downloadInspected(file, saveTo, opened);
+  #download(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse, ticket?: Ticket): Promise<VerifiedFile> {
+    const running = this.#downloadInspected(file, saveTo, opened, ticket);
     this.#running.add(running);
     const forget = (): void => {
       this.#running.delete(running);
@@ -164,27 +189,33 @@ export class ArtifactStore {
     return running;
   }
 
-  async #downloadInspected(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse): Promise<VerifiedFile> {
+  async #downloadInspected(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse, ticket?: Ticket): Promise<VerifiedFile> {
     this.#events.onDownloadStart?.(file);
     // Asked now, when the download starts: the inspector needs the very bytes that are hashed.
     const inspector = this.#inspector?.wants(file) ? this.#inspector : undefined;
-    if (!inspector) return this.#downloadOnce(file, saveTo, opened, undefined);
+    if (!inspector) return this.#downloadOnce(file, saveTo, opened, undefined, ticket);
     if (saveTo !== undefined) {
-      const verified = await this.#downloadOnce(file, saveTo, opened, undefined);
+      const verified = await this.#downloadOnce(file, saveTo, opened, undefined, ticket);
       await inspector.inspect(file, saveTo);
       return verified;
     }
     // Usually the wheel's METADATA is picked out of the stream while it is hashed; when the
     // layout does not allow that, the file is fetched again into a temp copy and read from disk.
     let scanner: ZipMemberScanner | undefined;
-    const verified = await this.#downloadOnce(file, undefined, opened, () => {
-      scanner = inspector.scanner(file);
-      return scanner;
-    });
+    const verified = await this.#downloadOnce(
+      file,
+      undefined,
+      opened,
+      () => {
+        scanner = inspector.scanner(file);
+        return scanner;
+      },
+      ticket,
+    );
     if (scanner && (await inspector.inspectScan(file, scanner.result()))) return verified;
     const copy = join(await this.#temp(), `inspect-${randomUUID()}-${file.filename}`);
     try {
-      const again = await this.#downloadOnce(file, copy, undefined, undefined);
+      const again = await this.#downloadOnce(file, copy, undefined, undefined, ticket);
       if (again.sha256 !== verified.sha256) {
         throw new PinHashesError('FILE_CHANGED', `${file.filename}: two downloads in one run gave different bytes (${redactUrl(file.url)})`, {
           exitCode: 1,
@@ -204,15 +235,16 @@ export class ArtifactStore {
     saveTo: string | undefined,
     opened: StreamResponse | undefined,
     newScanner: (() => ZipMemberScanner) | undefined,
+    ticket?: Ticket,
   ): Promise<VerifiedFile> {
     const result = await withRetries(
       async (attempt) => {
-        if (this.#closed) {
-          // The run is over (a read-ahead download nobody needs, or a failure elsewhere).
-          throw new PinHashesError('CANCELLED', `${file.filename}: download cancelled, the run ended`, { exitCode: 2 });
-        }
+        // The run is over (a read-ahead download nobody needs, or a failure elsewhere), or the
+        // file's version was abandoned by the resolver.
+        if (this.#closed) throw cancelled('the run ended', file);
+        if (ticket?.cancelled) throw cancelled('nobody needs it any more', file);
         const response = attempt === 1 && opened ? opened : await this.#http.openStream(file.url);
-        this.#active.add(response.body);
+        this.#active.set(response.body, ticket);
         response.body.once('close', () => this.#active.delete(response.body));
         if (response.status === 404 || response.status === 410) {
           response.body.resume();
@@ -249,7 +281,7 @@ export class ArtifactStore {
       },
       this.#retry,
       (error, attempt) => {
-        if (!this.#closed) this.#events.onRetry?.(file.url, error, attempt);
+        if (!this.#closed && !ticket?.cancelled) this.#events.onRetry?.(file.url, error, attempt);
       },
     );
     const evidence = verifyClaims(file, result);
@@ -260,4 +292,13 @@ export class ArtifactStore {
     }
     return { file, sha256: result.sha256, size: result.size, evidence };
   }
+}
+
+/** One verify() call's claim on a download; retainOnly() sets `cancelled` when nobody needs it. */
+interface Ticket {
+  cancelled: boolean;
+}
+
+function cancelled(why: string, file?: IndexedFile): PinHashesError {
+  return new PinHashesError('CANCELLED', `${file ? `${file.filename}: ` : ''}download cancelled, ${why}`, { exitCode: 2 });
 }

@@ -114,4 +114,25 @@ describe('warm re-locks', () => {
     assert.deepEqual(pages().map((r) => r.status), [200, 200]);
     assert.ok(pages().every((r) => r.headers['if-none-match'] === undefined));
   });
+
+  test('a download started for a version the resolver then abandoned does not hold the only slot', async () => {
+    // c is pinned first (c>=1), then a 2.0 is tried: its metadata asks for c<1, so the resolver
+    // falls back to a 1.0. Hash-ahead has already started a 2.0's wheel, which stalls forever.
+    server = await startIndexServer({
+      projects: buildUniverse([
+        { name: 'app', versions: { '1.0': { requiresDist: ['c>=1', 'a'] } } },
+        { name: 'a', versions: { '1.0': {}, '2.0': { requiresDist: ['c<1'] } } },
+        { name: 'c', versions: { '0.5': {}, '1.0': {} } },
+      ]),
+    });
+    dir = await mkdtemp(join(tmpdir(), 'pin-hashes-warm-'));
+    await writeFile(join(dir, 'requirements.in'), 'app\n');
+    server.setFault((req) => (req.kind === 'file' && req.filename === 'a-2.0-py3-none-any.whl' ? { stallAfterBytes: 100 } : undefined));
+    // With one download slot and a 120 s stall timeout, only calling the abandoned download off
+    // lets this lock finish in time.
+    const result = await runCli([...lockArgs(), '--concurrency', '1'], { cwd: dir, env: { ...env(), PIN_HASHES_TIMEOUT: '120' }, timeoutMs: 60_000 });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(await lockText(), /^a==1\.0 /m);
+    assert.ok(server.downloads('a-2.0-py3-none-any.whl').length > 0, 'the abandoned version was being downloaded');
+  });
 });
