@@ -149,6 +149,7 @@ export class DigestCache {
   readonly #packs = new Map<string, Promise<Pack>>();
   /** Records this run added, by project: what a flush writes (merged over the disk's). */
   readonly #added = new Map<string, Pack>();
+  #writeFailed = false;
 
   constructor(root: string, events: CacheEvents = {}) {
     this.#root = join(root, `v${SCHEMA_VERSION}`);
@@ -280,8 +281,11 @@ export class DigestCache {
       await writeFile(temp, text, 'utf8');
       await rename(temp, path);
     } catch (error) {
-      await rm(temp, { force: true });
-      this.#events.onWarning?.(`cannot write the cache at ${this.#root}: ${error instanceof Error ? error.message : String(error)}`);
+      // rm's `force` forgives ENOENT only; a cache path that is not a folder must not fail the run.
+      await rm(temp, { force: true }).catch(() => undefined);
+      // Once per run: a read-only cache folder fails every pack the same way.
+      if (!this.#writeFailed) this.#events.onWarning?.(`cannot write the cache at ${this.#root}: ${error instanceof Error ? error.message : String(error)}`);
+      this.#writeFailed = true;
     } finally {
       untrackTemp(temp);
     }

@@ -96,4 +96,18 @@ describe('the cache of digests, metadata and pages', () => {
       assert.equal((await new DigestCache(dir).getPage('demo', page.url, 'text/html'))?.etag, '"v2"');
     });
   });
+
+  test('a cache that cannot be written is one warning, not one per project', async () => {
+    await withDir(async (dir) => {
+      // A file where the cache folder should be: every write fails.
+      await writeFile(join(dir, 'v2'), 'not a folder');
+      const warnings: string[] = [];
+      const cache = new DigestCache(dir, { onWarning: (m) => warnings.push(m) });
+      await cache.putDigest(key, digest);
+      await cache.putDigest({ ...key, project: 'other' }, digest);
+      await cache.flush();
+      assert.equal(warnings.filter((w) => w.startsWith('cannot write the cache')).length, 1, warnings.join('\n'));
+    });
+  });
 });
+
