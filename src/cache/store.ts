@@ -105,7 +105,8 @@ const LockedFileRecord = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.number().int().nonnegative(),
   evidence: z.array(
-    z.union([
+    // Discriminated: one lookup per item instead of trying each shape (thousands of items per record).
+    z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('computed'), algorithm: z.literal('sha256'), from: z.enum(['download', 'cache']) }),
       z.object({ kind: z.literal('index-claim'), source: z.string(), algorithm: z.string() }),
       z.object({ kind: z.literal('size-claim'), source: z.string() }),
