@@ -52,6 +52,12 @@ export interface Session {
   store: ArtifactStore;
   index: IndexClient;
   provider: IndexProvider;
+  /**
+   * Resolution is over and these are the files to hash: hash-ahead starts nothing more, and its
+   * downloads of other files (versions the resolver tried and left) are called off, so they do
+   * not hold slots the pins need.
+   */
+  keepOnly(urls: ReadonlySet<string>): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   });
   const ledger = createMetadataLedger();
   const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
+  let hashAheadOpen = sessionOptions.hashAhead ?? false;
   const revalidate = sessionOptions.revalidate ?? (() => false);
   const index = new IndexClient(
     http,
@@ -104,10 +111,12 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
     readAhead: true,
     preferredVersion: (name) => sessionOptions.preferences?.get(name),
     onMetadataRequested: (name, version, url) => {
-      if (!sessionOptions.hashAhead || url !== undefined) return;
+      if (!hashAheadOpen || url !== undefined) return;
       provider
         .lockFiles(name, version, false, null)
         .then((files) => {
+          // Checked again: resolution may have ended while the file list was being made.
+          if (!hashAheadOpen) return;
           for (const file of files) store.verify(file).catch(() => undefined);
         })
         .catch(() => undefined);
@@ -124,6 +133,10 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
     store,
     index,
     provider,
+    keepOnly(urls) {
+      hashAheadOpen = false;
+      store.retainOnly(urls);
+    },
     async close() {
       await store.close();
       http.close();
@@ -177,8 +190,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         return provider.lockFiles(pkg.name, pkg.version, pkg.yanked, pkg.url);
       }),
     );
-    // Hash-ahead downloads of versions the resolver tried and left must not hold slots the pins need.
-    store.retainOnly(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
+    session.keepOnly(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
     events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
     const packages: LockedPackage[] = await Promise.all(
       resolution.packages.map(async (pkg, i): Promise<LockedPackage> => {

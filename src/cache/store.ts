@@ -15,6 +15,7 @@
  * written back at the end of the run: merged with what is on disk then, written to a temp file
  * and renamed into place (Yarn's "verify before you publish into the cache"), so concurrent runs
  * sharing a cache never see a torn pack; the worst a race does is drop the other run's additions.
+ * Run records (api/recall.ts) are one file per lock file, written the same way when the lock is.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -246,6 +246,11 @@ export class ArtifactStore {
         const response = attempt === 1 && opened ? opened : await this.#http.openStream(file.url);
         this.#active.set(response.body, ticket);
         response.body.once('close', () => this.#active.delete(response.body));
+        // Called off while the request was on its way: retainOnly() could not see this body yet.
+        if (this.#closed || ticket?.cancelled) {
+          response.body.destroy();
+          throw cancelled(this.#closed ? 'the run ended' : 'nobody needs it any more', file);
+        }
         if (response.status === 404 || response.status === 410) {
           response.body.resume();
           throw new PinHashesError(

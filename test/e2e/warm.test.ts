@@ -127,7 +127,12 @@ describe('warm re-locks', () => {
     });
     dir = await mkdtemp(join(tmpdir(), 'pin-hashes-warm-'));
     await writeFile(join(dir, 'requirements.in'), 'app\n');
-    server.setFault((req) => (req.kind === 'file' && req.filename === 'a-2.0-py3-none-any.whl' ? { stallAfterBytes: 100 } : undefined));
+    // a 1.0's metadata comes late, so a 2.0's download has surely begun before resolution ends.
+    server.setFault((req) => {
+      if (req.kind === 'file' && req.filename === 'a-2.0-py3-none-any.whl') return { stallAfterBytes: 100 };
+      if (req.kind === 'metadata' && req.filename === 'a-1.0-py3-none-any.whl') return { delayMs: 1500 };
+      return undefined;
+    });
     // With one download slot and a 120 s stall timeout, only calling the abandoned download off
     // lets this lock finish in time.
     const result = await runCli([...lockArgs(), '--concurrency', '1'], { cwd: dir, env: { ...env(), PIN_HASHES_TIMEOUT: '120' }, timeoutMs: 60_000 });
