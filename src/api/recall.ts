@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { RUN_RECORD_SCHEMA, type DigestCache, type RunRecord } from '../cache/store.js';
 import { stripCredentials } from '../http/redact.js';
 import type { Lock } from '../lock/model.js';
@@ -28,7 +29,7 @@ import { VERSION } from './version.js';
 /** The fingerprint of a run's inputs, given the lock file's content as it is before the run. */
 export async function runFingerprint(run: PreparedRun, existingLock: string): Promise<string> {
   const files = await Promise.all(
-    run.input.files.map(async (path) => [path, sha256(await readFile(path))] as const),
+    run.input.files.map(async (path) => [path, sha256(await readFile(resolvePath(run.cwd, path)))] as const),
   );
   const requirement = (r: (typeof run.input.requirements)[number]): string[] => [formatRequirement(r.requirement), r.location.file, String(r.location.line)];
   const inputs = {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
 import { buildWheel, metadataText } from '../helpers/dists.js';
 import { runCli } from '../helpers/cli.js';
+import { lock } from '../../src/index.js';
 
 const TARGET = ['--python-version', '3.12.1', '--python-platform', 'x86_64-manylinux_2_36'];
 
@@ -140,4 +141,18 @@ describe('warm re-locks', () => {
     assert.match(await lockText(), /^a==1\.0 /m);
     assert.ok(server.downloads('a-2.0-py3-none-any.whl').length > 0, 'the abandoned version was being downloaded');
   });
+
+  test('the library recalls a lock for a project folder other than the working directory', async () => {
+    server = await startIndexServer({ projects: universe(), pageCacheControl: 'max-age=600' });
+    dir = await mkdtemp(join(tmpdir(), 'pin-hashes-warm-'));
+    await writeFile(join(dir, 'requirements.in'), 'app\n');
+    const options = { inputs: ['requirements.in'], cwd: dir, indexUrl: server.url, pythonVersion: '3.12.1', pythonPlatform: 'x86_64-manylinux_2_36', cacheDir: join(dir, 'cache') };
+    assert.notEqual(process.cwd(), dir);
+    assert.equal((await lock(options)).outcome, 'written');
+    server.clearRequests();
+    const again = await lock(options);
+    assert.equal(again.recalled, true);
+    assert.deepEqual(server.requests, []);
+  });
 });
+
