@@ -18,7 +18,7 @@ import type { RootRequirement } from '../resolver/index.js';
 import { diffPins, type PinChange } from './changes.js';
 import type { LockOptions } from './options.js';
 import type { runPipeline as RunPipeline } from './pipeline.js';
-import { mayRecall, recall, recalledLock, remember, runFingerprint } from './recall.js';
+import { fingerprint, inputsDigest, mayRecall, recall, recalledLock, remember } from './recall.js';
 import { prepareRun } from './prepare.js';
 
 export type { LockOptions, LockEvents } from './options.js';
@@ -45,8 +45,9 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   const existingText = run.outputPath === null ? undefined : await readExistingText(run.outputPath);
   const { upgrade, extraConstraints } = upgradeSpec(options);
   const cache = openCache(options, run.env);
-  if (cache && existingText !== undefined && run.outputPath !== null && mayRecall(run, upgrade)) {
-    const record = await recall(cache, run.outputPath, await runFingerprint(run, existingText), existingText, Date.now());
+  const inputs = cache && mayRecall(run, upgrade) ? await inputsDigest(run) : undefined;
+  if (cache && inputs !== undefined && existingText !== undefined && run.outputPath !== null) {
+    const record = await recall(cache, run.outputPath, fingerprint(inputs, existingText), existingText, Date.now());
     if (record) {
       events.onRecalled?.(new Date(record.freshUntil));
       for (const w of record.warnings) events.onWarning?.(w);
@@ -84,7 +85,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
     events.onPhase?.('writing');
     outcome = await writeIfChanged(run.outputPath, result.content);
     // The next run sees this content as its existing lock: that is the fingerprint to record under.
-    if (cache && mayRecall(run, upgrade)) await remember(cache, run.outputPath, await runFingerprint(run, result.content), result);
+    if (cache && inputs !== undefined) await remember(cache, run.outputPath, fingerprint(inputs, result.content), result);
   }
   for (const w of result.warnings) events.onWarning?.(w);
   return {

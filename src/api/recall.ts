@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { RUN_RECORD_SCHEMA, type DigestCache, type RunRecord } from '../cache/store.js';
-import { stripCredentials } from '../http/redact.js';
+import type { DigestCache, RunRecord } from '../cache/store.js';
+import { mayCarrySecrets, stripCredentials } from '../http/redact.js';
 import type { Lock } from '../lock/model.js';
 import { normalizeName, type PackageName } from '../pep/names.js';
 import { formatRequirement } from '../pep/requirement.js';
@@ -26,8 +26,11 @@ import type { PreparedRun } from './prepare.js';
 import { targetDescription } from './prepare.js';
 import { VERSION } from './version.js';
 
-/** The fingerprint of a run's inputs, given the lock file's content as it is before the run. */
-export async function runFingerprint(run: PreparedRun, existingLock: string): Promise<string> {
+/**
+ * Everything but the lock file a run's result depends on, digested; read once per run (the input
+ * files are read again for it). fingerprint() adds the lock file.
+ */
+export async function inputsDigest(run: PreparedRun): Promise<string> {
   const files = await Promise.all(
     run.input.files.map(async (path) => [path, sha256(await readFile(resolvePath(run.cwd, path)))] as const),
   );
@@ -44,9 +47,13 @@ export async function runFingerprint(run: PreparedRun, existingLock: string): Pr
     // ${VAR}s in the files expand from the environment: what they expanded to counts too.
     requirements: run.input.requirements.map(requirement),
     constraints: run.input.constraints.map(requirement),
-    existingLock: sha256(existingLock),
   };
   return sha256(JSON.stringify(inputs));
+}
+
+/** The fingerprint of a run: its inputs and the lock file's content as it is before the run. */
+export function fingerprint(inputs: string, existingLock: string): string {
+  return sha256(JSON.stringify([inputs, sha256(existingLock)]));
 }
 
 /** Whether this run may be answered from a record at all. */
@@ -70,9 +77,8 @@ export async function remember(
   if (result.reusableUntil <= Date.now() || !Number.isFinite(result.reusableUntil)) return;
   // The record holds file URLs; one that may carry a token (userinfo, a signed query) is never written.
   const urls = result.lock.packages.flatMap((pkg) => [pkg.url ?? '', ...pkg.files.map((file) => file.url)]);
-  if (urls.some((url) => url.includes('@') || url.includes('?'))) return;
+  if (urls.filter((url) => url !== '').some(mayCarrySecrets)) return;
   await cache.putRun({
-    schema: RUN_RECORD_SCHEMA,
     output,
     fingerprint,
     freshUntil: result.reusableUntil,

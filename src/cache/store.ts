@@ -25,7 +25,6 @@ import { z } from 'zod';
 import { trackTemp, untrackTemp } from '../cleanup.js';
 
 const SCHEMA_VERSION = 2;
-export const RUN_RECORD_SCHEMA = SCHEMA_VERSION;
 
 export interface CacheKeyParts {
   /** Normalized project name: which pack holds the record. */
@@ -148,7 +147,7 @@ export type RunRecord = z.infer<typeof RunRecord>;
 export class DigestCache {
   readonly #root: string;
   readonly #events: CacheEvents;
-  readonly #packs = new Map<string, Promise<Pack>>();
+  readonly #packs = new Map<string, Pack>();
   /** Records this run added, by project: what a flush writes (merged over the disk's). */
   readonly #added = new Map<string, Pack>();
   #writeFailed = false;
@@ -163,7 +162,7 @@ export class DigestCache {
   }
 
   async getDigest(key: CacheKeyParts): Promise<DigestRecord | undefined> {
-    const entry = (await this.#pack(key.project)).files[recordKey(key)];
+    const entry = this.#pack(key.project).files[recordKey(key)];
     return entry?.urlSha256 === urlSha256(key.url) ? entry.digest : undefined;
   }
 
@@ -172,7 +171,7 @@ export class DigestCache {
   }
 
   async getMetadata(key: CacheKeyParts): Promise<MetadataRecord | undefined> {
-    const entry = (await this.#pack(key.project)).files[recordKey(key)];
+    const entry = this.#pack(key.project).files[recordKey(key)];
     return entry?.urlSha256 === urlSha256(key.url) ? entry.metadata : undefined;
   }
 
@@ -182,13 +181,13 @@ export class DigestCache {
 
   /** The stored page for this URL, asked with this Accept header. */
   async getPage(project: string, url: string, accept: string): Promise<PageRecord | undefined> {
-    const page = (await this.#pack(project)).pages[url];
+    const page = this.#pack(project).pages[url];
     return page?.accept === accept ? page : undefined;
   }
 
   /** Links carrying credentials or query strings are never written: the caller leaves such pages out. */
   async putPage(project: string, record: PageRecord): Promise<void> {
-    const pack = await this.#pack(project);
+    const pack = this.#pack(project);
     pack.pages[record.url] = record;
     this.#addedPack(project).pages[record.url] = record;
   }
@@ -196,7 +195,7 @@ export class DigestCache {
   /** The record of the last run that wrote this output file. */
   async getRun(output: string): Promise<RunRecord | undefined> {
     const path = this.#runPath(output);
-    const record = await readJson(path, RunRecord);
+    const record = readJson(path, RunRecord);
     if (record === 'corrupt' || (record !== undefined && record.output !== output)) {
       this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
       return undefined;
@@ -204,8 +203,9 @@ export class DigestCache {
     return record;
   }
 
-  async putRun(record: RunRecord): Promise<void> {
-    await this.#writeAtomically(this.#runPath(record.output), async () => JSON.stringify(record) + '\n');
+  async putRun(record: Omit<RunRecord, 'schema'>): Promise<void> {
+    const full: RunRecord = { schema: SCHEMA_VERSION, ...record };
+    await this.#writeAtomically(this.#runPath(record.output), () => JSON.stringify(full) + '\n');
   }
 
   #runPath(output: string): string {
@@ -221,7 +221,7 @@ export class DigestCache {
 
   async #putFile(key: CacheKeyParts, fields: { digest?: DigestRecord; metadata?: MetadataRecord }): Promise<void> {
     const k = recordKey(key);
-    const pack = await this.#pack(key.project);
+    const pack = this.#pack(key.project);
     const id = urlSha256(key.url);
     const entry = { ...(pack.files[k]?.urlSha256 === id ? pack.files[k] : undefined), ...fields, urlSha256: id };
     pack.files[k] = entry;
@@ -237,22 +237,23 @@ export class DigestCache {
     return pack;
   }
 
-  #pack(project: string): Promise<Pack> {
-    let pending = this.#packs.get(project);
-    if (!pending) {
-      pending = this.#read(project, true);
-      this.#packs.set(project, pending);
+  /** Read once per run; then this run's view, its own additions included. */
+  #pack(project: string): Pack {
+    let pack = this.#packs.get(project);
+    if (!pack) {
+      pack = this.#read(project, true);
+      this.#packs.set(project, pack);
     }
-    return pending;
+    return pack;
   }
 
   #path(project: string): string {
     return join(this.#root, 'projects', `${encodeURIComponent(project)}.json`);
   }
 
-  async #read(project: string, warn: boolean): Promise<Pack> {
+  #read(project: string, warn: boolean): Pack {
     const path = this.#path(project);
-    const pack = await readJson(path, Pack);
+    const pack = readJson(path, Pack);
     if (pack === undefined) return emptyPack(project);
     if (pack === 'corrupt' || pack.project !== project) {
       if (warn) this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
@@ -262,9 +263,9 @@ export class DigestCache {
   }
 
   async #writePack(project: string, added: Pack): Promise<void> {
-    await this.#writeAtomically(this.#path(project), async () => {
+    await this.#writeAtomically(this.#path(project), () => {
       // Another run may have written this pack since we read it: keep its records too.
-      const onDisk = await this.#read(project, false);
+      const onDisk = this.#read(project, false);
       const merged: Pack = {
         ...onDisk,
         files: { ...onDisk.files, ...added.files },
@@ -274,11 +275,11 @@ export class DigestCache {
     });
   }
 
-  async #writeAtomically(path: string, content: () => Promise<string>): Promise<void> {
+  async #writeAtomically(path: string, content: () => string): Promise<void> {
     const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     trackTemp(temp);
     try {
-      const text = await content();
+      const text = content();
       await mkdir(dirname(path), { recursive: true });
       await writeFile(temp, text, 'utf8');
       await rename(temp, path);
@@ -300,7 +301,7 @@ export class DigestCache {
  * thread pool cost ~0.5 ms of main-thread time each in a busy run (profiled: 150-200 ms for a
  * 300-project lock) against tens of microseconds for readFileSync.
  */
-async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | 'corrupt' | undefined> {
+function readJson<T>(path: string, schema: z.ZodType<T>): T | 'corrupt' | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -77,6 +77,19 @@ export function stripCredentials(url: string): string {
   return at === -1 ? url : scheme + authority.slice(at + 1) + rest;
 }
 
+/**
+ * Whether a URL may hold a credential: userinfo, or a query (signed CDN and private-index file
+ * URLs carry their tokens there). Such a URL is never written to the cache. Unparseable counts as yes.
+ */
+export function mayCarrySecrets(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '' || parsed.search !== '';
+  } catch {
+    return true;
+  }
+}
+
 /** Replaces every occurrence of known secrets in free text (e.g. an error message from a library). */
 export function redactText(text: string, urls: readonly string[]): string {
   return redactSecrets(text, urls.flatMap(secretsOfUrl));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { PackageName } from '../pep/names.js';
 import { HttpClient, expectOk } from '../http/client.js';
 import { statusError } from '../http/errors.js';
-import { redactUrl } from '../http/redact.js';
+import { mayCarrySecrets, redactUrl } from '../http/redact.js';
 import { conditionalHeaders, freshnessOf, worthStoring, type Freshness } from '../http/freshness.js';
 import type { DigestCache, PageRecord } from '../cache/store.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
@@ -135,12 +135,7 @@ export class IndexClient {
         const response = await this.#http.getText(pageUrl, SIMPLE_ACCEPT, stored ? conditionalHeaders(stored) : {});
         this.#events.onPage?.(pageUrl, response.status);
         if (response.status === 304 && stored) {
-          const freshness = freshnessOf(response.headers);
-          if (caching && freshness.storable) {
-            const storedAt = now();
-            await caching.cache.putPage(name, { ...stored, storedAt, freshForMs: freshness.freshForMs, ...validators(freshness, stored) });
-            this.#expires(storedAt + freshness.freshForMs);
-          } else this.#expires(0);
+          await this.#keep(name, pageUrl, stored.links, freshnessOf(response.headers), stored);
           return { kind: 'found', files: toFiles(this.#http, stored.links, name, source), source };
         }
         if (response.status === 404 || response.status === 410) {
@@ -156,26 +151,31 @@ export class IndexClient {
           );
         }
         const links = parseProjectPage(response.body, format, response.url);
-        const freshness = freshnessOf(response.headers);
-        // Links with credentials or query strings (signed URLs) in them are never written to disk;
-        // such a page is fetched each run.
-        if (caching && worthStoring(freshness) && !links.some((link) => mayCarrySecrets(link.url))) {
-          const storedAt = now();
-          await caching.cache.putPage(name, {
-            url: pageUrl,
-            accept: SIMPLE_ACCEPT,
-            storedAt,
-            freshForMs: freshness.freshForMs,
-            ...validators(freshness, undefined),
-            links,
-          });
-          this.#expires(storedAt + freshness.freshForMs);
-        } else this.#expires(0);
+        await this.#keep(name, pageUrl, links, freshnessOf(response.headers), undefined);
         return { kind: 'found', files: toFiles(this.#http, links, name, source), source };
       },
       this.#retry,
       (error, attempt) => this.#events.onRetry?.(pageUrl, error, attempt),
     );
+  }
+
+  /**
+   * Stores a page just received (or revalidated: `previous`) as far as HTTP allows, and moves
+   * this run's freshUntil. Links with credentials or query strings (signed URLs) in them are never
+   * written to disk; such a page is fetched each run.
+   */
+  async #keep(name: PackageName, pageUrl: string, links: RawLink[], freshness: Freshness, previous: PageRecord | undefined): Promise<void> {
+    const caching = this.#caching;
+    // A 304 may leave a validator out; the stored one still stands then.
+    const kept = { ...freshness, etag: freshness.etag ?? previous?.etag, lastModified: freshness.lastModified ?? previous?.lastModified };
+    if (!caching || !worthStoring(kept) || links.some((link) => mayCarrySecrets(link.url))) {
+      this.#expires(0);
+      return;
+    }
+    const storedAt = (caching.now ?? Date.now)();
+    const { freshForMs, etag, lastModified } = kept;
+    await caching.cache.putPage(name, { url: pageUrl, accept: SIMPLE_ACCEPT, storedAt, freshForMs, etag, lastModified, links });
+    this.#expires(storedAt + freshForMs);
   }
 
   async #fromFindLinks(location: string, name: PackageName): Promise<SourceResult> {
@@ -227,22 +227,6 @@ async function listFolder(location: string): Promise<RawLink[]> {
     throw new PageError(pathToFileURL(dir).toString(), 'cannot be read as a find-links folder', 'Check the --find-links path.');
   }
   return entries.sort().map((entry) => ({ url: pathToFileURL(join(dir, entry)).toString() }));
-}
-
-/** A 304 may leave a validator out; the stored one still stands then. */
-function validators(freshness: Freshness, stored: PageRecord | undefined): { etag?: string; lastModified?: string } {
-  const etag = freshness.etag ?? stored?.etag;
-  const lastModified = freshness.lastModified ?? stored?.lastModified;
-  return { ...(etag === undefined ? {} : { etag }), ...(lastModified === undefined ? {} : { lastModified }) };
-}
-
-function mayCarrySecrets(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '' || parsed.search !== '';
-  } catch {
-    return true;
-  }
 }
 
 function isUrl(location: string): boolean {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactText, redactUrl, stripCredentials } from '../../../src/http/redact.js';
+import { mayCarrySecrets, redactText, redactUrl, stripCredentials } from '../../../src/http/redact.js';
 
 const cases: [string, string, string][] = [
   ['https://user:s3cret@idx.example/simple/', 'https://***@idx.example/simple/', 'https://idx.example/simple/'],
@@ -29,4 +29,16 @@ test('stripCredentials keeps everything but the userinfo as written, ${VAR} plac
     ['file:///srv/wheels', 'file:///srv/wheels'],
   ];
   for (const [input, expected] of cases) assert.equal(stripCredentials(input), expected, input);
+});
+
+test('URLs that may carry a credential are recognised (never written to the cache)', () => {
+  const cases: [string, boolean][] = [
+    ['https://files.example/a-1.0-py3-none-any.whl', false],
+    ['https://files.example/a-1.0-py3-none-any.whl#sha256=00', false],
+    ['https://tok3n@files.example/a-1.0-py3-none-any.whl', true],
+    ['https://user:pw@files.example/a-1.0-py3-none-any.whl', true],
+    ['https://cdn.example/a-1.0-py3-none-any.whl?X-Amz-Signature=abc', true],
+    ['not a url', true],
+  ];
+  for (const [url, expected] of cases) assert.equal(mayCarrySecrets(url), expected, url);
 });
