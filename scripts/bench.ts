@@ -186,16 +186,21 @@ function summarize(samples: Measure[]): Measure {
  * slots and a resolver waiting on pages show up. Times are the server's, from the first request.
  */
 function printTimeline(requests: readonly RequestRecord[], concurrency: number): void {
+  if (requests.length === 0) {
+    console.error('timeline: no requests');
+    return;
+  }
   const start = Math.min(...requests.map((r) => r.arrivedAt));
   const end = Math.max(...requests.map((r) => r.endedAt ?? r.arrivedAt));
   const step = end - start > 4000 ? 250 : 100;
   const kinds = ['page', 'metadata', 'file'] as const;
+  const kindOf = (r: RequestRecord): (typeof kinds)[number] => (r.kind === 'metadata' || r.kind === 'file' ? r.kind : 'page');
   console.error(`timeline (ms from the first request; average requests in flight; ${concurrency} download slots)`);
   console.error(`   ms |  pages | metadata |  files`);
   for (let t = start; t < end; t += step) {
     const busy = (kind: string): number =>
       requests
-        .filter((r) => (kind === 'metadata' ? r.kind === 'metadata' : kind === 'file' ? r.kind === 'file' : r.kind !== 'metadata' && r.kind !== 'file'))
+        .filter((r) => kindOf(r) === kind)
         .reduce((sum, r) => sum + Math.max(0, Math.min(t + step, r.endedAt ?? end) - Math.max(t, r.arrivedAt)), 0) / step;
     console.error(`${String(Math.round(t - start)).padStart(5)} | ${kinds.map((k) => busy(k).toFixed(1).padStart(k === 'metadata' ? 8 : 6)).join(' | ')}`);
   }
