@@ -10,6 +10,7 @@ import { PinHashesError } from '../errors.js';
 // From its own module: the resolver itself is loaded only by a run that resolves.
 import { NoSolutionError } from '../resolver/explain.js';
 import { removeAllTemps } from '../cleanup.js';
+import { redactSecrets } from '../http/redact.js';
 import { checkCommand } from './commands/check.js';
 import { lockCommand } from './commands/lock.js';
 
@@ -62,16 +63,30 @@ function report(error: unknown, verbose: boolean, json: boolean): number {
     process.stdout.write(JSON.stringify(data, null, 2) + '\n');
   }
   if (error instanceof PinHashesError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`error: ${scrub(error.message)}\n`);
+    if (error.hint) process.stderr.write(`hint: ${scrub(error.hint)}\n`);
+    if (verbose && error.stack) process.stderr.write(`${scrub(error.stack)}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: internal error: ${message}\n`);
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  else process.stderr.write('hint: this is a bug in pin-hashes; run again with --verbose and report the output.\n');
+  reportInternal(error, verbose);
   return 2;
+}
+
+/**
+ * Our bug, or an error nobody converted: one line, the stack only with --verbose, and every
+ * secret the run knows masked either way. Never the error object itself: a library error may
+ * hold a request's headers, and printing it whole would print the Authorization header.
+ */
+function reportInternal(error: unknown, verbose: boolean): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`error: internal error: ${scrub(message)}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${scrub(error.stack)}\n`);
+  else process.stderr.write('hint: this is a bug in pin-hashes; run again with --verbose and report the output.\n');
+}
+
+/** Registered secrets (credentials, `${VAR}` values) masked, and any leftover `//user:pass@` userinfo. */
+function scrub(text: string): string {
+  return redactSecrets(text, []);
 }
 
 /** Ctrl-C or SIGTERM: remove our temp files (the previous output is untouched by design) and exit. */
@@ -86,12 +101,21 @@ function installSignalHandlers(): void {
 }
 
 export function run(): void {
+  // The last resort: an error that escaped every handler (an 'error' event nobody listened to, a
+  // rejection nobody awaited) would otherwise make node print the whole object, headers included.
+  const lastResort = (error: unknown): void => {
+    reportInternal(error, process.argv.includes('-v') || process.argv.includes('--verbose'));
+    removeAllTemps();
+    process.exit(2);
+  };
+  process.on('uncaughtException', lastResort);
+  process.on('unhandledRejection', lastResort);
   main(hideBin(process.argv)).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`error: internal error: ${String(error)}\n`);
+      reportInternal(error, false);
       process.exitCode = 2;
     },
   );

@@ -22,9 +22,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
 import type { Got, Headers, RequestError } from 'got';
+import { PinHashesError } from '../errors.js';
 import { HttpError, statusError } from './errors.js';
 import type { Netrc } from './netrc.js';
-import { redactSecrets, redactUrl, secretsOfUrl } from './redact.js';
+import { redactSecrets, redactUrl, registerSecret, secretsOfUrl } from './redact.js';
 
 export interface TimeoutSettings {
   /** TCP (and TLS) connection established. */
@@ -157,7 +158,10 @@ export class HttpClient {
       return url;
     }
     if (parsed.username === '' && parsed.password === '') return url;
-    for (const secret of secretsOfUrl(url)) this.#secrets.add(secret);
+    for (const secret of secretsOfUrl(url)) {
+      this.#secrets.add(secret);
+      registerSecret(secret);
+    }
     const creds = { username: safeDecode(parsed.username), password: safeDecode(parsed.password) };
     this.#credentials.set(parsed.origin, creds);
     this.#remember(creds);
@@ -182,7 +186,10 @@ export class HttpClient {
 
   #remember(creds: Credentials): void {
     for (const secret of [creds.username, creds.password, basicAuth(creds).slice('Basic '.length)]) {
-      if (secret !== '') this.#secrets.add(secret);
+      if (secret === '') continue;
+      this.#secrets.add(secret);
+      // Process-wide too, so the last-resort crash report (cli/main.ts) hides them as well.
+      registerSecret(secret);
     }
   }
 
@@ -237,18 +244,26 @@ export class HttpClient {
     if (creds) headers.authorization = basicAuth(creds);
     const client = await this.#client();
     const request = client.stream(url, { headers, decompress: options.decompress ?? false, agent: this.#agents[options.lane ?? 'files'] });
+    // The error listener is installed once, before anything can fail, and never removed: got may
+    // emit an error right after 'response' (bytes after the body on a kept-alive socket arrive in
+    // the same packet), in a tick before the code awaiting the response has attached anything
+    // else; an 'error' with no listener would crash the process with the request's headers.
+    let responded = false;
+    let rejectEarly: (error: unknown) => void = () => undefined;
+    request.on('error', (error: unknown) => {
+      if (!responded) rejectEarly(this.#wrap(url, error));
+    });
+    const body = this.#guardBody(url, request);
     const response = await new Promise<http.IncomingMessage & { url: string; statusCode: number }>((resolve, reject) => {
-      const onError = (error: unknown): void => reject(this.#wrap(url, error));
+      rejectEarly = reject;
       request.once('response', (res: http.IncomingMessage & { url: string; statusCode: number }) => {
-        request.off('error', onError);
+        responded = true;
         resolve(res);
       });
-      request.once('error', onError);
     });
     const encoding = headerValue(response.headers['content-encoding']).trim().toLowerCase();
     const ok = response.statusCode >= 200 && response.statusCode <= 299;
     if (raw && ok && encoding !== '' && encoding !== 'identity') {
-      request.on('error', () => undefined);
       request.destroy();
       throw new HttpError(
         url,
@@ -261,7 +276,7 @@ export class HttpClient {
         },
       );
     }
-    return { url: response.url, status: response.statusCode, headers: response.headers, body: this.#guardBody(url, request) };
+    return { url: response.url, status: response.statusCode, headers: response.headers, body };
   }
 
   /**
@@ -347,10 +362,12 @@ export class HttpClient {
         cause: this.#safeCause(error),
       });
     }
-    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^(E[A-Z]+|ERR_)/.test(error.code)) {
-      return new HttpError(url, `${shown}: ${this.redact(error.message)}`, { retryable: true, hint: NETWORK_HINT, cause: this.#safeCause(error) });
-    }
-    return error;
+    if (error instanceof PinHashesError) return error;
+    // Whatever else the HTTP library or node threw (an HPE_* parser error, something new in a
+    // later version): converted here, so no library error object, which may hold the request's
+    // Authorization header, ever travels further.
+    const message = error instanceof Error ? error.message : String(error);
+    return new HttpError(url, `${shown}: ${this.redact(message)}`, { retryable: true, hint: NETWORK_HINT, cause: this.#safeCause(error) });
   }
 
   /**
