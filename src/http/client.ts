@@ -238,7 +238,11 @@ export class HttpClient {
     try {
       target = new URL(url);
     } catch {
-      throw new HttpError(url, `${redactUrl(url)} is not a valid URL`, { retryable: false, code: 'BAD_URL' });
+      throw new HttpError(url, `${redactUrl(url)} is not a valid URL`, {
+        retryable: false,
+        code: 'BAD_URL',
+        hint: 'Check the URL; in userinfo, characters such as @ : / must be percent-encoded (%40 %3A %2F).',
+      });
     }
     const creds = this.#credentialsFor(target);
     if (creds) headers.authorization = basicAuth(creds);

@@ -11,7 +11,7 @@ export function redactUrl(url: string): string {
     parsed = new URL(url);
   } catch {
     // Not a URL we can parse: still strip anything that looks like userinfo.
-    return maskRegistered(url.replace(/\/\/[^/@\s]*@/g, '//***@'));
+    return maskRegistered(maskUserinfo(url));
   }
   let changed = false;
   if (parsed.username !== '' || parsed.password !== '') {
@@ -123,7 +123,17 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   let out = maskRegistered(text);
   const sorted = [...new Set(secrets)].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
   for (const secret of sorted) out = out.split(secret).join('***');
-  return out.replace(/\/\/[^/@\s'"]*:[^/@\s'"]*@/g, '//***@');
+  return maskUserinfo(out);
+}
+
+/**
+ * Userinfo masked by reading the text, never by parsing a URL: a URL that does not parse
+ * (`http://user:SECRET@pw@host:99999/`) still has its credentials hidden. The authority runs from
+ * `//` to the first `/`, `?`, `#`, quote or space; everything in it up to its last `@` is userinfo
+ * (an `@` in a password is not encoded by everyone who writes one).
+ */
+export function maskUserinfo(text: string): string {
+  return text.replace(/\/\/([^/?#\s'"<>]*)@/g, '//***@');
 }
 
 function safeDecode(text: string): string {

@@ -282,6 +282,17 @@ describe('the HTTP client and the index client, in process', () => {
   });
 });
 
+// Issue #10 case 12: before, the message showed `http://***@pw@host:99999/...`, the tail of a
+// password holding an unencoded `@`, because redaction fell back to a regex that stopped at the
+// first `@` when the URL did not parse.
+test('an index URL that does not parse, with an @ in its password: exit 2, no part of the password shown', async () => {
+  const ws = await makeWorkspace();
+  const password = `${TEST_TOKEN}@pw`;
+  const result = await ws.run(['lock', 'requirements.in', '-i', `http://${TEST_USER}:${password}@host:99999/simple/`, ...TARGET]);
+  assertFailureMessage(result, 2, [/not a valid URL/, /host:99999/]);
+  assert.ok(!result.stderr.includes('pw@host'), result.stderr);
+});
+
 test('the test credentials are what the grep looks for', () => {
   assert.ok(TEST_SECRETS.includes(TEST_TOKEN) && TEST_SECRETS.includes(TEST_USER));
 });

@@ -42,3 +42,23 @@ test('URLs that may carry a credential are recognised (never written to the cach
   ];
   for (const [url, expected] of cases) assert.equal(mayCarrySecrets(url), expected, url);
 });
+
+// Issue #10 case 12: before, an unparseable URL kept the tail of a password that holds an `@`
+// (`http://***@pw@host:99999/`). Redaction must not depend on the URL parsing.
+test('userinfo of URLs that do not parse is hidden whole, whatever the password holds', () => {
+  const cases: [string, string][] = [
+    ['http://user:SECRET@pw@host:99999/', 'SECRET'],
+    ['http://user:SECRET@pw@host:99999/', 'pw@host:99999'.slice(0, 2)],
+    ['https://u:S3CR@T:x@idx example/simple/', 'S3CR'],
+    ['http://tok3nSECRET@@host:bad/', 'tok3nSECRET'],
+    ['see http://user:SECRET@pw@[::1:99999/simple and more', 'SECRET'],
+    ['//user:SECRET@pw@host:0x/', 'SECRET'],
+    ['http://user:SEC RET@host/', 'RET@'],
+  ];
+  for (const [input, secret] of cases) {
+    for (const shown of [redactUrl(input), redactText(`failed: ${input}`, [input])]) {
+      assert.ok(!shown.includes(secret), `${JSON.stringify(shown)} shows ${secret}`);
+    }
+  }
+  assert.equal(redactUrl('http://user:SECRET@pw@host:99999/'), 'http://***@host:99999/');
+});
