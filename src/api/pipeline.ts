@@ -96,7 +96,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
     http,
     { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.mergeIndexes ?? false },
     retry,
-    { onPage: events.onPage, onPageFromCache: events.onPageFromCache, onRetry: events.onRetry },
+    { onPage: events.onPage, onPageFromCache: events.onPageFromCache, onRetry: events.onRetry, onWarning: events.onWarning },
     cache ? { cache, mustRevalidate: (name) => options.refresh === true || revalidate(name) } : undefined,
   );
   const provider = new IndexProvider({

@@ -424,26 +424,50 @@ function headerValue(value: string | string[] | undefined): string {
   return value ?? '';
 }
 
-async function readFileUrl(url: string): Promise<TextResponse> {
+/**
+ * A local file, read the way a download is bounded: only a regular file (never /dev/zero, a FIFO
+ * or a directory, even behind a symlink in a find-links folder), at most the size the file had
+ * when it was opened, and pages at most MAX_PAGE_BYTES.
+ */
+async function localFile(url: string): Promise<{ path: string; size: number } | undefined> {
   const path = fileURLToPath(url);
+  let info;
   try {
-    const body = await readFile(path, 'utf8');
-    return { url, status: 200, contentType: path.endsWith('.json') ? 'application/json' : 'text/html', headers: {}, body };
+    info = await stat(path);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw new HttpError(url, `cannot read ${path}: ${String(error)}`, { retryable: false, code: 'FILE_ERROR' });
+  }
+  if (!info.isFile()) {
+    throw new HttpError(url, `${path} is not a regular file`, {
+      retryable: false,
+      code: 'FILE_ERROR',
+      hint: 'Only regular files are read as pages or packages; check the --find-links folder or the file: URL.',
+    });
+  }
+  return { path, size: info.size };
+}
+
+async function readFileUrl(url: string): Promise<TextResponse> {
+  const file = await localFile(url);
+  if (!file) return { url, status: 404, contentType: '', headers: {}, body: '' };
+  if (file.size > MAX_PAGE_BYTES) {
+    throw new HttpError(url, `${file.path} is larger than ${MAX_PAGE_BYTES} bytes, too large for an index page`, { retryable: false, code: 'PAGE_TOO_LARGE' });
+  }
+  try {
+    const bytes = await readFile(file.path);
+    const body = bytes.subarray(0, file.size).toString('utf8');
+    return { url, status: 200, contentType: file.path.endsWith('.json') ? 'application/json' : 'text/html', headers: {}, body };
   } catch (error) {
     if (isNotFound(error)) return { url, status: 404, contentType: '', headers: {}, body: '' };
-    throw new HttpError(url, `cannot read ${path}: ${String(error)}`, { retryable: false, code: 'FILE_ERROR' });
+    throw new HttpError(url, `cannot read ${file.path}: ${String(error)}`, { retryable: false, code: 'FILE_ERROR' });
   }
 }
 
 async function openFileUrl(url: string, range: string | undefined): Promise<StreamResponse> {
-  const path = fileURLToPath(url);
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (error) {
-    if (isNotFound(error)) return { url, status: 404, headers: {}, body: emptyStream() };
-    throw new HttpError(url, `cannot read ${path}: ${String(error)}`, { retryable: false, code: 'FILE_ERROR' });
-  }
+  const file = await localFile(url);
+  if (!file) return { url, status: 404, headers: {}, body: emptyStream() };
+  const { path, size } = file;
   const parsed = range ? parseRange(range, size) : undefined;
   if (parsed) {
     return {
@@ -453,7 +477,9 @@ async function openFileUrl(url: string, range: string | undefined): Promise<Stre
       body: createReadStream(path, { start: parsed.start, end: parsed.end }),
     };
   }
-  return { url, status: 200, headers: { 'content-length': String(size) }, body: createReadStream(path) };
+  // `end`: a file that grows while we read it is read as it was when opened.
+  const body = size === 0 ? emptyStream() : createReadStream(path, { start: 0, end: size - 1 });
+  return { url, status: 200, headers: { 'content-length': String(size) }, body };
 }
 
 function parseRange(range: string, size: number): { start: number; end: number } | undefined {

@@ -34,6 +34,8 @@ export interface IndexClientEvents {
   /** A stored page was used without a request: it is still fresh by the server's Cache-Control. */
   onPageFromCache?: (url: string) => void;
   onRetry?: (url: string, error: unknown, attempt: number) => void;
+  /** Something on a page was ignored, for a reason the user should know (a file: link on a remote page). */
+  onWarning?: (message: string) => void;
 }
 
 /** Index pages kept across runs under HTTP's rules (http/freshness.ts); absent with --no-cache. */
@@ -128,7 +130,7 @@ export class IndexClient {
     if (stored && caching && !caching.mustRevalidate(name) && now() - stored.storedAt < stored.freshForMs) {
       this.#events.onPageFromCache?.(pageUrl);
       this.#expires(stored.storedAt + stored.freshForMs);
-      return { kind: 'found', files: toFiles(this.#http, stored.links, name, source), source };
+      return { kind: 'found', files: this.#toFiles(stored.links, name, source, pageUrl), source };
     }
     return withRetries(
       async () => {
@@ -136,7 +138,7 @@ export class IndexClient {
         this.#events.onPage?.(pageUrl, response.status);
         if (response.status === 304 && stored) {
           await this.#keep(name, pageUrl, stored.links, freshnessOf(response.headers), stored);
-          return { kind: 'found', files: toFiles(this.#http, stored.links, name, source), source };
+          return { kind: 'found', files: this.#toFiles(stored.links, name, source, pageUrl), source };
         }
         if (response.status === 404 || response.status === 410) {
           this.#expires(0);
@@ -152,7 +154,7 @@ export class IndexClient {
         }
         const links = parseProjectPage(response.body, format, response.url);
         await this.#keep(name, pageUrl, links, freshnessOf(response.headers), undefined);
-        return { kind: 'found', files: toFiles(this.#http, links, name, source), source };
+        return { kind: 'found', files: this.#toFiles(links, name, source, pageUrl), source };
       },
       this.#retry,
       (error, attempt) => this.#events.onRetry?.(pageUrl, error, attempt),
@@ -185,7 +187,7 @@ export class IndexClient {
       listing = isUrl(location) && !location.startsWith('file:') ? this.#listLinkPage(location) : listFolder(location);
       this.#findLinksListings.set(location, listing);
     }
-    const files = toFiles(this.#http, await listing, name, source);
+    const files = this.#toFiles(await listing, name, source, location);
     return files.length > 0 ? { kind: 'found', files, source } : { kind: 'not-found', source };
   }
 
@@ -201,6 +203,25 @@ export class IndexClient {
       this.#retry,
       (error, attempt) => this.#events.onRetry?.(url, error, attempt),
     );
+  }
+
+  /**
+   * The files of `name` among the links of the page at `pageUrl`. A `file:` link is honoured only
+   * on a page that is itself local (a find-links folder, `-i file://...`): a remote index naming
+   * `file:///etc/passwd` or `file:///dev/zero` would otherwise make us read, hash and lock this
+   * machine's files. Such links are left out with a warning and the other files are used.
+   */
+  #toFiles(links: RawLink[], name: PackageName, source: string, pageUrl: string): IndexedFile[] {
+    const local = !isUrl(pageUrl) || pageUrl.startsWith('file:');
+    const kept = local ? links : links.filter((link) => !link.url.toLowerCase().startsWith('file:'));
+    if (kept.length !== links.length) {
+      const first = links.find((link) => !kept.includes(link));
+      this.#events.onWarning?.(
+        `${redactUrl(pageUrl)} lists ${links.length - kept.length} file: link(s) (${redactUrl(first?.url ?? '')}${links.length - kept.length > 1 ? ', ...' : ''}); ` +
+          'a remote page cannot point at files on this machine, so they were ignored',
+      );
+    }
+    return toFiles(this.#http, kept, name, source);
   }
 }
 

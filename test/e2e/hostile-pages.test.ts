@@ -4,8 +4,10 @@
 // used as paths; two indexes with the same project: the first wins and a warning says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sha256Hex } from '../helpers/dists.js';
 import { MEDIA_JSON, buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
 import { TARGET, TEST_AUTH, assertFailureMessage, escapeRegExp, hashesIn, makeWorkspace, originPattern, pins, withCredentials } from './hostile-harness.js';
@@ -191,3 +193,41 @@ test('the same project on two indexes: the first wins, a warning names the other
 });
 
 grepForSecretsThenCleanUp();
+
+// Issue #10 case 2: before, a remote page could name `file:///dev/zero` (the run hung at 100% CPU)
+// or any local file (hashed into the lock: here a newer "dep 2.0" planted on this machine would
+// have been locked). A file: link is honoured only on a page that is itself local.
+for (const format of ['json', 'html'] as const) {
+  test(`file: links on a remote ${format} page are ignored with a warning; the index's own file is locked`, async () => {
+    const projects = smallGraph();
+    const dep = fileOf(projects, 'dep-1.0');
+    const planted = buildUniverse([{ name: 'dep', versions: { '2.0': {} } }]).flatMap((p) => p.files)[0];
+    assert.ok(planted);
+    const { ws, server, result } = await lockAgainstHostileIndex({
+      projects,
+      server: { metadataFiles: false, ranges: false },
+      setup: async (s) => {
+        const localDir = await mkdtemp(join(tmpdir(), 'pin-hashes-planted-'));
+        const localWheel = join(localDir, planted.filename);
+        await writeFile(localWheel, planted.bytes);
+        const links = [
+          { filename: 'dep-3.0-py3-none-any.whl', url: 'file:///dev/zero' },
+          { filename: planted.filename, url: pathToFileURL(localWheel).toString() },
+          { filename: DEP_WHEEL, url: s.fileUrl(DEP_WHEEL), hashes: { sha256: sha256Hex(dep.bytes) } },
+        ];
+        if (format === 'json') {
+          onDepPage(JSON.stringify({ meta: { 'api-version': '1.1' }, name: 'dep', files: links }), MEDIA_JSON)(s);
+        } else {
+          const anchors = links.map((l) => `<a href="${l.url}${l.hashes ? `#sha256=${l.hashes.sha256}` : ''}">${l.filename}</a>`);
+          // /dev/zero has no wheel name in its path: the HTML page names it through a symlink-like path.
+          anchors[0] = '<a href="file:///dev/zero/../../dev/dep-3.0-py3-none-any.whl">dep-3.0</a>';
+          onDepPage(`<!DOCTYPE html><html><body>${anchors.join('\n')}</body></html>`, 'text/html')(s);
+        }
+      },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(pins(await readFile(ws.output, 'utf8')), ['app==1.0', 'dep==1.0']);
+    assert.match(result.stderr, /file: link\(s\).*ignored/, result.stderr);
+    assert.match(result.stderr, originPattern(server.origin));
+  });
+}
