@@ -45,6 +45,9 @@ function checkApiVersion(version: string | undefined, pageUrl: string): void {
 
 export function parseHtmlPage(body: string, pageUrl: string): RawLink[] {
   const page = parseHtml(body);
+  if (page.unreadable !== undefined) {
+    throw new PageError(pageUrl, `cannot be read by pip: ${page.unreadable}`, 'Ask the index to fix the page; pip stops on it too.');
+  }
   checkApiVersion(page.meta.get('pypi:repository-version'), pageUrl);
   let base = pageUrl;
   if (page.baseHref !== undefined) {
@@ -74,9 +77,8 @@ function anchorToLink(anchor: HtmlAnchor, base: string): RawLink | undefined {
   const yanked = anchor.attributes.has('data-yanked')
     ? { reason: anchor.attributes.get('data-yanked') ?? '' }
     : false;
-  const metadataAttr = anchor.attributes.has('data-core-metadata')
-    ? anchor.attributes.get('data-core-metadata')
-    : anchor.attributes.get('data-dist-info-metadata');
+  // As pip: a valueless data-core-metadata counts as absent, and the PEP 658 name is read.
+  const metadataAttr = anchor.attributes.get('data-core-metadata') ?? anchor.attributes.get('data-dist-info-metadata');
   return {
     url,
     requiresPython: anchor.attributes.get('data-requires-python') ?? undefined,
