@@ -300,6 +300,9 @@ async function zipSdistMembers(path: string, file: IndexedFile): Promise<Map<str
     for (const entry of entries) {
       if (isTopLevel(entry.name, 'PKG-INFO') || isTopLevel(entry.name, 'pyproject.toml')) {
         out.set(entry.name, await readZipMember(source, entry, file.filename, MAX_METADATA_BYTES));
+        // As for tar sdists: the first two, so a hostile archive with thousands of capped
+        // members (a deflate bomb each) cannot make us hold them all.
+        if (out.size >= 2) break;
       }
     }
     return out;

@@ -201,4 +201,17 @@ test('an end-of-central-directory record that claims a 500 MB central directory:
   await ws.assertPreviousUntouched();
 });
 
+test('an sdist .zip with 40 top-level PKG-INFO members of 8 MB each (deflate bombs): peak RSS under 200 MB', async () => {
+  const pkgInfo = Buffer.concat([Buffer.from('Metadata-Version: 2.2\nName: dep\nVersion: 1.0\n\n'), Buffer.alloc(8 * MB - 100, 0x20)]);
+  const members = Array.from({ length: 40 }, (_, i) => ({ name: `${i === 0 ? 'dep-1.0' : `dep-1.0-copy${i}`}/PKG-INFO`, data: pkgInfo }));
+  const sdist = writeZip(members);
+  assert.ok(sdist.length < 2 * MB, 'small on the wire');
+  const projects = buildUniverse([{ name: 'app', versions: { '1.0': { requiresDist: ['dep>=1'] } } }]);
+  projects.push({ name: 'dep', files: [{ filename: 'dep-1.0.zip', bytes: sdist, metadata: false }] });
+  const { peakKb, result, ws } = await lockMeasured({ projects, server: { metadataFiles: false } });
+  assert.ok(peakKb < PEAK_RSS_LIMIT_KB, `peak RSS ${Math.round(peakKb / 1024)} MB`);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(pins(await readFile(ws.output, 'utf8')), ['app==1.0', 'dep==1.0']);
+});
+
 grepForSecretsThenCleanUp();
