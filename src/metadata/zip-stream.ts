@@ -167,7 +167,10 @@ export class ZipMemberScanner {
       size = zip64;
     }
     this.#pending = [];
-    if (name !== undefined && this.#wanted(name) && this.#candidates.length < MAX_CANDIDATES && size <= this.#maxBytes * 2) {
+    // Decoys cannot make us hold more than twice the member cap; the one that counts may then
+    // be missing, and the caller reads the archive from disk.
+    const kept = this.#candidates.reduce((n, c) => n + c.held + c.remaining, 0);
+    if (name !== undefined && this.#wanted(name) && this.#candidates.length < MAX_CANDIDATES && kept + headerLength + size <= this.#maxBytes * 2) {
       this.#candidates.push({ offset: this.#pendingAt, chunks: [Buffer.from(buffer.subarray(0, headerLength))], held: headerLength, remaining: size });
     }
     this.#skip = size;
