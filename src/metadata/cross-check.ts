@@ -18,6 +18,7 @@ import { formatRequirement, parseRequirement } from '../pep/requirement.js';
 import { SpecifierSet } from '../pep/specifiers.js';
 import { Version } from '../pep/version.js';
 import type { DistributionMetadata } from './ladder.js';
+import { wheelMetadataEntry } from './wheel-layout.js';
 import { ZipMemberScanner, type ScanResult } from './zip-stream.js';
 
 /** As the ladder's limit for METADATA: real ones are kilobytes. */
@@ -115,10 +116,18 @@ export class MetadataLedger implements ArtifactInspector {
 
   scanner(file: IndexedFile): ZipMemberScanner {
     const project = normalizeName(file.project);
-    return new ZipMemberScanner((name) => {
-      const parts = name.split('/');
-      return parts.length === 2 && parts[1] === 'METADATA' && (parts[0] ?? '').endsWith('.dist-info') && normalizeName(parts[0] ?? '').startsWith(project);
-    }, MAX_SCANNED_METADATA_BYTES);
+    // Local headers only say which members to keep; the central directory says which one counts.
+    return new ZipMemberScanner(
+      (name) => {
+        const parts = name.split('/');
+        return parts.length === 2 && parts[1] === 'METADATA' && (parts[0] ?? '').endsWith('.dist-info') && normalizeName(parts[0] ?? '').startsWith(project);
+      },
+      MAX_SCANNED_METADATA_BYTES,
+      (entries) => {
+        const layout = wheelMetadataEntry(entries, project);
+        return layout.ok ? layout.entry : undefined;
+      },
+    );
   }
 
   async inspectScan(file: IndexedFile, scan: ScanResult): Promise<boolean> {

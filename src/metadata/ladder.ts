@@ -27,6 +27,7 @@ import { formatRequirement, parseRequirement } from '../pep/requirement.js';
 import { MetadataLedger, type MetadataSource } from './cross-check.js';
 import { fileSource, probeRanges, type RangeProbe } from './sources.js';
 import { readTarMembers } from './tar.js';
+import { wheelMetadataEntry } from './wheel-layout.js';
 import { readZipEntries, readZipMember, type RandomAccess } from './zip.js';
 
 export type MetadataOrigin = 'metadata-file' | 'wheel' | 'sdist-pkg-info' | 'sdist-pyproject';
@@ -75,7 +76,7 @@ function withSource(file: IndexedFile, error: unknown): unknown {
   if (!(error instanceof PinHashesError) || error.code !== 'BAD_ARCHIVE') return error;
   const prefix = `${file.filename}: `;
   const problem = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return new MetadataError(file, problem, error.hint);
+  return new MetadataError(file, problem, error.hint, error.exitCode);
 }
 
 export async function readMetadata(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
@@ -225,27 +226,9 @@ async function wheelMetadataFrom(source: RandomAccess, file: IndexedFile): Promi
 }
 
 async function readWheelMember(source: RandomAccess, file: IndexedFile): Promise<DistributionMetadata> {
-  const entries = await readZipEntries(source, file.filename);
-  // pip's rule: exactly one top-level *.dist-info directory, named for this project.
-  const distInfos = new Set<string>();
-  for (const entry of entries) {
-    const top = entry.name.split('/')[0] ?? '';
-    if (entry.name.includes('/') && top.endsWith('.dist-info')) distInfos.add(top);
-  }
-  if (distInfos.size !== 1) {
-    throw new MetadataError(
-      file,
-      distInfos.size === 0 ? 'the wheel has no .dist-info directory' : `the wheel has ${distInfos.size} .dist-info directories`,
-      `This is not a valid wheel. ${defaultHint(file, 2)}`,
-    );
-  }
-  const [dir] = distInfos;
-  if (!normalizeName(dir ?? '').startsWith(normalizeName(file.project))) {
-    throw new MetadataError(file, `the wheel's ${dir} does not belong to ${file.project}`);
-  }
-  const entry = entries.find((e) => e.name === `${dir}/METADATA`);
-  if (!entry) throw new MetadataError(file, `the wheel has no ${dir}/METADATA`, `This is not a valid wheel. ${defaultHint(file, 2)}`);
-  const bytes = await readZipMember(source, entry, file.filename, MAX_METADATA_BYTES);
+  const layout = wheelMetadataEntry(await readZipEntries(source, file.filename), file.project);
+  if (!layout.ok) throw new MetadataError(file, layout.problem, layout.notAWheel ? `This is not a valid wheel. ${defaultHint(file, 2)}` : undefined);
+  const bytes = await readZipMember(source, layout.entry, file.filename, MAX_METADATA_BYTES);
   return fromCoreMetadata(file, decodeText(file, bytes), 'wheel');
 }
 
@@ -317,6 +300,9 @@ async function zipSdistMembers(path: string, file: IndexedFile): Promise<Map<str
     for (const entry of entries) {
       if (isTopLevel(entry.name, 'PKG-INFO') || isTopLevel(entry.name, 'pyproject.toml')) {
         out.set(entry.name, await readZipMember(source, entry, file.filename, MAX_METADATA_BYTES));
+        // As for tar sdists: the first two, so a hostile archive with thousands of capped
+        // members (a deflate bomb each) cannot make us hold them all.
+        if (out.size >= 2) break;
       }
     }
     return out;

@@ -8,7 +8,7 @@ import { PinHashesError } from '../errors.js';
 import type { HttpClient, StreamResponse } from '../http/client.js';
 import { HttpError, statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
-import type { RandomAccess } from './zip.js';
+import { ZIP_TAIL_BYTES, type RandomAccess } from './zip.js';
 
 export async function fileSource(path: string): Promise<RandomAccess & { close(): Promise<void> }> {
   const handle = await open(path, 'r');
@@ -29,7 +29,8 @@ export async function fileSource(path: string): Promise<RandomAccess & { close()
   };
 }
 
-const TAIL_BYTES = 65_536 + 22;
+/** The probe asks for what the ZIP reader reads first, so that read is served from memory. */
+const TAIL_BYTES = ZIP_TAIL_BYTES;
 
 export type RangeProbe =
   | { kind: 'ranges'; source: RandomAccess }
@@ -56,7 +57,9 @@ export async function probeRanges(http: HttpClient, url: string): Promise<RangeP
     throw statusError(url, first.status);
   }
   const contentRange = parseContentRange(first.headers['content-range']);
-  if (!contentRange) {
+  // Only the suffix that was asked for: a server that answers with more (a hostile one can claim
+  // gigabytes) is not read; the file is then downloaded whole, as for a server without ranges.
+  if (!contentRange || contentRange.end !== contentRange.size - 1 || contentRange.start !== Math.max(0, contentRange.size - TAIL_BYTES)) {
     first.body.destroy();
     return { kind: 'unsupported' };
   }
@@ -123,15 +126,24 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The whole body, which must be exactly `expected` bytes (a short range is a broken transfer). */
-async function readAll(stream: AsyncIterable<unknown>, url: string, expected: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/**
+ * The whole body, which must be exactly `expected` bytes: the length of the range we asked for,
+ * never what the server claims. Reading stops as soon as the body runs past it.
+ */
+async function readAll(stream: AsyncIterable<unknown> & { destroy(): void }, url: string, expected: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(expected);
   let size = 0;
   for await (const chunk of stream) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    if (size + buf.length > expected) {
+      stream.destroy();
+      throw new HttpError(url, `${redactUrl(url)}: a range read sent more than the ${expected} bytes asked for`, {
+        retryable: true,
+        code: 'BAD_RANGE',
+      });
+    }
+    buf.copy(out, size);
     size += buf.length;
-    if (size > expected) break;
-    chunks.push(buf);
   }
   if (size !== expected) {
     throw new HttpError(url, `${redactUrl(url)}: a range read returned ${size} bytes where ${expected} were due`, {
@@ -139,5 +151,5 @@ async function readAll(stream: AsyncIterable<unknown>, url: string, expected: nu
       code: 'TRUNCATED',
     });
   }
-  return Buffer.concat(chunks);
+  return out;
 }

@@ -89,7 +89,13 @@ export type Fault =
   /** Content-Encoding: gzip whatever the client accepts. */
   | { gzip: true }
   /** A 200 (or `status`) with this Content-Type and body, e.g. a login page instead of JSON. */
-  | { contentType: string; body: string | Buffer; status?: number };
+  | { contentType: string; body: string | Buffer; status?: number }
+  /**
+   * A body of `length` bytes made chunk by chunk as the socket takes them (a memory bomb the test
+   * process never holds): `chunk(offset, size)` gives the bytes at that offset. Stops when the
+   * client goes away.
+   */
+  | { lazyBody: { status: number; headers?: Record<string, string>; length: number; chunk: (offset: number, size: number) => Buffer } };
 
 export interface FaultRequest {
   method: string;
@@ -562,6 +568,28 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     // 'stall': leave the response open until the client (or close()) ends the connection.
   }
 
+  async function sendLazy(
+    res: ServerResponse,
+    record: RequestRecord,
+    lazy: { status: number; headers?: Record<string, string>; length: number; chunk: (offset: number, size: number) => Buffer },
+    head: boolean,
+  ): Promise<void> {
+    if (res.destroyed) return;
+    res.writeHead(lazy.status, { 'content-type': 'application/octet-stream', ...lazy.headers, 'content-length': String(lazy.length) });
+    record.status = lazy.status;
+    if (head) {
+      res.end();
+      return;
+    }
+    res.flushHeaders();
+    for (let offset = 0; offset < lazy.length; offset += UNTHROTTLED_CHUNK) {
+      const chunk = lazy.chunk(offset, Math.min(UNTHROTTLED_CHUNK, lazy.length - offset));
+      if (!(await writeChunk(res, chunk))) return;
+      record.bytesSent += chunk.length;
+    }
+    res.end();
+  }
+
   async function respond(req: IncomingMessage, res: ServerResponse, record: RequestRecord, fault: Fault | undefined): Promise<void> {
     const head = record.method === 'HEAD';
     if (fault === undefined) return send(res, record, plan(req, record.path, searchOf(req), undefined), 'normal', 0, head);
@@ -594,6 +622,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       };
       return send(res, record, planned, 'normal', 0, head);
     }
+    if ('lazyBody' in fault) return sendLazy(res, record, fault.lazyBody, head);
     if ('replaceBody' in fault) return send(res, record, plan(req, record.path, searchOf(req), fault.replaceBody), 'normal', 0, head);
     const planned = plan(req, record.path, searchOf(req), undefined);
     if ('gzip' in fault) {
