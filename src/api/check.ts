@@ -2,7 +2,8 @@
  * `check`, for CI (Yarn's immutable install, `dedupe --check`): regenerate the lock in memory
  * from the inputs and the target recorded in its header, with its own pins as preferences, and
  * compare. With `verify`, download every pinned file again (no cache) and compare digests.
- * Never writes anything, not even the cache.
+ * Never writes anything, not even the cache. The indexes it trusted are reported, and a header
+ * that chose an index the inputs and the environment do not name fails the check (index-trust.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
@@ -13,6 +14,8 @@ import { readLock, type ExistingLock, type ExistingPin } from '../lock/read.js';
 import { unifiedDiff } from '../lock/unified-diff.js';
 import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
+import { indexSettingsFromEnv } from '../package-index/env.js';
+import { displayIndex, indexDisagreements, indexesNamedOutsideHeader, type IndexDisagreement } from './index-trust.js';
 import type { LockEvents, LockOptions } from './options.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
@@ -50,6 +53,14 @@ export interface CheckResult {
   diff: string;
   findings: Finding[];
   warnings: string[];
+  /** The indexes check fetched from, redacted: what the lock's digests were compared with. */
+  indexes: string[];
+  /**
+   * Header indexes none of the inputs' index lines nor PIP_INDEX_URL / PIP_EXTRA_INDEX_URL name,
+   * while they name some. Each fails the check (exit 1): a CI gate that only warned would let
+   * a pull request that swapped the header's index and the hashes through with a green run.
+   */
+  indexDisagreements: IndexDisagreement[];
   exitCode: 0 | 1;
 }
 
@@ -81,6 +92,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     events: options.events,
   };
   const run = await prepareRun(lockOptions);
+  const headerIndexes = lockOptions.noIndex ? [] : [...(lockOptions.indexUrl ? [lockOptions.indexUrl] : []), ...(lockOptions.extraIndexUrls ?? [])];
+  const disagreements = indexDisagreements(headerIndexes, indexesNamedOutsideHeader(run.input, indexSettingsFromEnv(run.env)));
+  const indexes = run.indexesAsWritten.map((url) => displayIndex(url.endsWith('/') ? url : url + '/'));
   const preferences = new Map<PackageName, Version>();
   for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
   const regenerated = await runPipeline(run, {
@@ -94,8 +108,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const diff = unifiedDiff(text, regenerated.content, `${name} (as committed)`, `${name} (as pin-hashes lock would write it)`);
   const warnings = [...regenerated.warnings];
   const findings = options.verify ? await verifyPins(existing, run, warnings) : [];
-  const fails = diff !== '' || findings.some((f) => f.fails);
-  return { lockFile, current: diff === '', diff, findings, warnings, exitCode: fails ? 1 : 0 };
+  const fails = diff !== '' || findings.some((f) => f.fails) || disagreements.length > 0;
+  return { lockFile, current: diff === '', diff, findings, warnings, indexes, indexDisagreements: disagreements, exitCode: fails ? 1 : 0 };
 }
 
 /** Re-downloads every file of every pinned version, with no cache, and sets digests side by side. */

@@ -6,6 +6,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { DigestCache } from '../cache/store.js';
 import { ArtifactStore } from '../download/store.js';
+import { hasCheckedClaim } from '../download/hashing.js';
 import { HttpClient } from '../http/client.js';
 import { stripCredentials } from '../http/redact.js';
 import { httpSettingsFromEnv } from '../http/settings.js';
@@ -208,7 +209,8 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         }
         const verified = await Promise.all(files.map((file) => store.verify(file)));
         for (const v of verified) filenames.set(v.sha256, v.file.filename);
-        if (files.some((file) => Object.keys(file.hashes).length === 0 || !/^https?:/i.test(file.url))) unclaimedFile = true;
+        // A file no claim we check names (hashing.ts) may change behind the same page: not recalled.
+        if (files.some((file) => !hasCheckedClaim(file.hashes) || !/^https?:/i.test(file.url))) unclaimedFile = true;
         if (pkg.yanked) {
           warnings.push(
             `${pkg.name}==${pkg.version.toString()} is yanked${pkg.yankedReason ? ` (${pkg.yankedReason})` : ''}; it is locked because it is pinned exactly`,

@@ -79,6 +79,12 @@ export class Reporter {
         this.#filesDone++;
         this.#draw(false);
       },
+      onUncheckedClaims: (file, algorithms, claimKeyed) => {
+        if (!this.#verbose) return;
+        const what = `${algorithms.join(', ')} digest${algorithms.length === 1 ? '' : 's'}`;
+        const then = claimKeyed ? 'its other claims are checked' : 'it is downloaded and hashed on every run, never taken from the digest cache';
+        this.line(`${file.filename}: ${file.source} claims a ${what} that pin-hashes cannot check (${redactUrl(file.url)}); ${then}`);
+      },
       onRetry: (url, error, attempt) => {
         if (!this.#quiet) this.line(`retrying ${redactUrl(url)} (attempt ${attempt + 1}): ${error instanceof Error ? error.message : String(error)}`);
       },

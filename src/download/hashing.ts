@@ -15,7 +15,7 @@ import type { IndexedFile } from '../package-index/types.js';
 export interface ComputedDigests {
   sha256: string;
   size: number;
-  /** Digests of the other algorithms the index claimed, computed in the same pass. */
+  /** Digests of the other algorithms the index claimed, by the index's name for them, computed in the same pass. */
   others: Readonly<Record<string, string>>;
 }
 
@@ -26,7 +26,64 @@ export type Evidence =
   | { kind: 'index-claim'; source: string; algorithm: string }
   | { kind: 'size-claim'; source: string };
 
-const SUPPORTED = new Set(getHashes());
+/**
+ * The claims we check, by the name an index writes (PEP 503: "the name of a hashlib function"),
+ * with Node's name for the same function. These are hashlib's `algorithms_guaranteed` that have
+ * a fixed digest length: what every Python, and so pip, can compute (pip checks a link's claim
+ * with `hashlib.new(name)`). shake_128/256 need a length the claim does not carry; names outside
+ * hashlib (PyPI's JSON API `blake2b_256`, an OpenSSL alias such as `ripemd160`, Node's own
+ * spellings such as `sha3-256`) mean nothing to pip either. Such a claim is not checked, and so
+ * proves nothing about the bytes: it never keys the digest cache (cache-key.ts).
+ *
+ * Why compute every claimed algorithm of this list and not only sha256: the lock's digest is our
+ * sha256 anyway, but a claim we could check and do not would let an index contradict itself
+ * unnoticed, and a cache record must have been checked against every claim it is keyed by. The
+ * cost is one more hash of the same chunks per extra claim (md5, sha1, blake2 run faster than
+ * sha256 without SHA extensions; sha3 at about half its speed), paid only where an index makes
+ * such claims: PyPI's simple API and the common servers claim sha256 alone, so the usual run
+ * hashes once; a page naming every algorithm costs at most eleven more, a fixed bound.
+ */
+const HASHLIB_NAMES: Readonly<Record<string, string>> = {
+  md5: 'md5',
+  sha1: 'sha1',
+  sha224: 'sha224',
+  sha256: 'sha256',
+  sha384: 'sha384',
+  sha512: 'sha512',
+  sha3_224: 'sha3-224',
+  sha3_256: 'sha3-256',
+  sha3_384: 'sha3-384',
+  sha3_512: 'sha3-512',
+  blake2b: 'blake2b512',
+  blake2s: 'blake2s256',
+};
+
+/** An OpenSSL built without one of them (a FIPS build without md5) cannot check that claim. */
+const NODE_HASHES = new Set(getHashes());
+
+/** Node's name of the algorithm an index calls `indexName`, when we check claims in it. */
+export function computedAlgorithm(indexName: string): string | undefined {
+  const nodeName = Object.hasOwn(HASHLIB_NAMES, indexName) ? HASHLIB_NAMES[indexName] : undefined;
+  return nodeName !== undefined && NODE_HASHES.has(nodeName) ? nodeName : undefined;
+}
+
+/** The claimed algorithms we cannot check (for --verbose). */
+export function uncheckedAlgorithms(hashes: Readonly<Record<string, string>>): string[] {
+  return Object.keys(hashes).filter((alg) => computedAlgorithm(alg) === undefined);
+}
+
+/** Whether at least one digest claim of the file is one we check: only then do its claims name its bytes. */
+export function hasCheckedClaim(hashes: Readonly<Record<string, string>>): boolean {
+  return Object.keys(hashes).some((alg) => computedAlgorithm(alg) !== undefined);
+}
+
+/**
+ * Whether computed digests (a cache record) cover every claim we check: a record written by an
+ * older pin-hashes that could not compute one of them was never checked against it.
+ */
+export function coversCheckedClaims(hashes: Readonly<Record<string, string>>, digests: ComputedDigests): boolean {
+  return Object.keys(hashes).every((alg) => alg === 'sha256' || computedAlgorithm(alg) === undefined || digests.others[alg] !== undefined);
+}
 
 /** Hash a body stream; `limit` stops early when a server sends more than it claimed. */
 export async function hashStream(
@@ -50,7 +107,8 @@ export async function hashStream(
   const sha256 = createHash('sha256');
   const others = new Map<string, Hash>();
   for (const alg of options.algorithms) {
-    if (alg !== 'sha256' && SUPPORTED.has(alg)) others.set(alg, createHash(alg));
+    const nodeName = alg === 'sha256' ? undefined : computedAlgorithm(alg);
+    if (nodeName !== undefined) others.set(alg, createHash(nodeName));
   }
   let out: WriteStream | undefined;
   let writeError: unknown;
@@ -135,7 +193,7 @@ export function verifyClaims(file: IndexedFile, digests: ComputedDigests, from: 
   const sizes = file.size === undefined ? undefined : { claimed: file.size, computed: digests.size };
   for (const [alg, claimed] of Object.entries(file.hashes)) {
     const computed = alg === 'sha256' ? digests.sha256 : digests.others[alg];
-    if (computed === undefined) continue; // an algorithm node cannot compute: no evidence either way
+    if (computed === undefined) continue; // an algorithm we do not check (see HASHLIB_NAMES): no evidence either way
     if (!/^[0-9a-f]+$/.test(claimed) || claimed !== computed) {
       throw new DigestMismatchError(file, alg, claimed, computed, sizes);
     }

@@ -18,7 +18,7 @@ import { withRetries, type RetryPolicy } from '../http/retry.js';
 import type { IndexedFile } from '../package-index/types.js';
 import { cacheKeyFor } from './cache-key.js';
 import type { DigestCache } from '../cache/store.js';
-import { hashStream, readLimitFor, verifyClaims, type Evidence } from './hashing.js';
+import { coversCheckedClaims, hasCheckedClaim, hashStream, readLimitFor, uncheckedAlgorithms, verifyClaims, type Evidence } from './hashing.js';
 import type { ArtifactInspector } from '../metadata/cross-check.js';
 import type { ZipMemberScanner } from '../metadata/zip-stream.js';
 
@@ -37,6 +37,11 @@ export interface ArtifactStoreEvents {
   onDownloadProgress?: (file: IndexedFile, bytes: number) => void;
   onDownloadDone?: (file: IndexedFile, bytes: number) => void;
   onRetry?: (url: string, error: unknown, attempt: number) => void;
+  /**
+   * The index claims digests of `file` in algorithms we do not check (once per file and run, for
+   * --verbose). `claimKeyed`: another claim we check keys it; else it is downloaded every run.
+   */
+  onUncheckedClaims?: (file: IndexedFile, algorithms: string[], claimKeyed: boolean) => void;
 }
 
 export class ArtifactStore {
@@ -53,6 +58,8 @@ export class ArtifactStore {
   /** Tickets of verify() calls whose answer is not in yet, by URL. */
   readonly #pendingTickets = new Map<string, Ticket>();
   readonly #running = new Set<Promise<VerifiedFile>>();
+  /** URLs whose unchecked claims were reported already. */
+  readonly #reportedUnchecked = new Set<string>();
 
   readonly #cache: DigestCache | undefined;
   readonly #inspector: ArtifactInspector | undefined;
@@ -82,6 +89,7 @@ export class ArtifactStore {
     if (copy) return copy.then((c) => c.verified);
     let pending = this.#verified.get(file.url);
     if (!pending) {
+      this.#reportUnchecked(file);
       const ticket: Ticket = { cancelled: false };
       pending = this.#cachedOrDownloaded(file, ticket);
       this.#verified.set(file.url, pending);
@@ -114,7 +122,9 @@ export class ArtifactStore {
     const key = this.#cache ? await cacheKeyFor(file) : undefined;
     if (this.#cache && key) {
       const record = await this.#cache.getDigest(key);
-      if (record) {
+      // A record without a digest of some claim we check was not checked against it (an older
+      // pin-hashes could not compute it): recomputed, never trusted.
+      if (record && coversCheckedClaims(file.hashes, record)) {
         // The record was verified against these same claims when it was written; verify again
         // anyway, so a record can never vouch for something the claims contradict.
         const evidence = verifyClaims(file, record, 'cache');
@@ -135,6 +145,7 @@ export class ArtifactStore {
     if (pending) {
       response?.body.destroy();
     } else {
+      this.#reportUnchecked(file);
       const run = async () => {
         const dir = await this.#temp();
         const path = join(dir, `${this.#copies.size}-${file.filename}`);
@@ -150,6 +161,14 @@ export class ArtifactStore {
       this.#verified.set(file.url, verified);
     }
     return pending;
+  }
+
+  #reportUnchecked(file: IndexedFile): void {
+    if (this.#reportedUnchecked.has(file.url)) return;
+    const unchecked = uncheckedAlgorithms(file.hashes);
+    if (unchecked.length === 0) return;
+    this.#reportedUnchecked.add(file.url);
+    this.#events.onUncheckedClaims?.(file, unchecked, hasCheckedClaim(file.hashes) || file.url.startsWith('file:'));
   }
 
   /** Stops downloads still running and removes temp copies. */

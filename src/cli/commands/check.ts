@@ -36,11 +36,28 @@ export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): 
       const result = await check({ lockFile: flags.lock, verify: flags.verify, concurrency: flags.concurrency, events: reporter.events() });
       setExitCode(result.exitCode);
       if (flags.json) {
-        const data = { lock: result.lockFile, current: result.current, diff: result.diff, findings: result.findings, warnings: result.warnings, exitCode: result.exitCode };
+        const data = {
+          lock: result.lockFile,
+          current: result.current,
+          diff: result.diff,
+          findings: result.findings,
+          warnings: result.warnings,
+          indexes: result.indexes,
+          indexDisagreements: result.indexDisagreements,
+          exitCode: result.exitCode,
+        };
         process.stdout.write(JSON.stringify(data, null, 2) + '\n');
         return;
       }
       reporter.stop();
+      // What the lock's digests were compared with: a reviewer sees where they came from.
+      for (const index of result.indexes) reporter.line(`trusted index: ${index}`);
+      for (const disagreement of result.indexDisagreements) process.stderr.write(`error: ${disagreement.message}\n`);
+      if (result.indexDisagreements.length > 0) {
+        process.stderr.write(
+          'hint: If the lock was made from this index on purpose, write it into the input file (-i URL, --extra-index-url URL) or PIP_INDEX_URL; otherwise the lock was edited: do not merge it.\n',
+        );
+      }
       if (!result.current) {
         process.stdout.write(result.diff);
         reporter.line(`${result.lockFile} is stale: run the "To update" command in its header, then commit the result.`);

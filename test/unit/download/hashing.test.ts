@@ -77,3 +77,41 @@ describe('verifying the index claims', () => {
     }
   });
 });
+
+describe('algorithms by their hashlib names (what an index writes, PEP 503)', () => {
+  // hashlib's guaranteed fixed-length algorithms, with Node's name for the same function.
+  const computable: [string, string][] = [
+    ['md5', 'md5'], ['sha1', 'sha1'], ['sha224', 'sha224'], ['sha384', 'sha384'], ['sha512', 'sha512'],
+    ['sha3_224', 'sha3-224'], ['sha3_256', 'sha3-256'], ['sha3_384', 'sha3-384'], ['sha3_512', 'sha3-512'],
+    ['blake2b', 'blake2b512'], ['blake2s', 'blake2s256'],
+  ];
+  for (const [indexName, nodeName] of computable) {
+    test(`${indexName} is computed in the same pass and checked`, async () => {
+      const digests = await hashStream(Readable.from([body]), { algorithms: [indexName], url: 'u' });
+      assert.equal(digests.others[indexName], sha(nodeName));
+      assert.equal(verifyClaims(file({ hashes: { [indexName]: sha(nodeName) } }), digests).length, 2);
+      assert.throws(() => verifyClaims(file({ hashes: { [indexName]: 'ab'.repeat(sha(nodeName).length / 2) } }), digests), DigestMismatchError);
+    });
+  }
+  for (const name of ['blake2b_256', 'shake_128', 'shake_256', 'k12', 'sha3-256', 'ripemd160']) {
+    test(`${name} is not computed: no digest, no evidence either way`, async () => {
+      const digests = await hashStream(Readable.from([body]), { algorithms: [name], url: 'u' });
+      assert.deepEqual(digests.others, {});
+      assert.equal(verifyClaims(file({ hashes: { [name]: 'ab'.repeat(32) } }), digests).length, 1);
+    });
+  }
+
+  test("the digests are Python's hashlib's (when python3 is present)", async (t) => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `import hashlib,sys,json\nb=sys.stdin.buffer.read()\nprint(json.dumps({n: hashlib.new(n, b).hexdigest() for n in sys.argv[1:]}))`;
+    const names = computable.map(([n]) => n);
+    const run = spawnSync('python3', ['-c', script, ...names], { input: body });
+    if (run.error || run.status !== 0) {
+      t.skip('python3 not available');
+      return;
+    }
+    const python = JSON.parse(run.stdout.toString()) as Record<string, string>;
+    const digests = await hashStream(Readable.from([body]), { algorithms: names, url: 'u' });
+    assert.deepEqual(digests.others, python);
+  });
+});
