@@ -142,6 +142,9 @@ export function registerSecret(value: string, shownAs = '***'): void {
   if (encoded !== value) registered.set(encoded, shownAs);
 }
 
+/** Values expanded from `${NAME}`, as expanded (not percent-encoded): what restorePlaceholders() writes back. */
+const expandedValues = new Map<string, string>();
+
 /**
  * Registers the value of every `${NAME}` that `written` references (as pip expands them: upper
  * case, digits and underscores) and that `env` sets: the values a requirements file expanded.
@@ -150,8 +153,21 @@ export function registerExpandedSecrets(written: string, env: Readonly<Record<st
   for (const match of written.matchAll(/\$\{([A-Z0-9_]+)\}/g)) {
     const name = match[1];
     const value = name === undefined ? undefined : env[name];
-    if (name !== undefined && value !== undefined && value !== '') registerSecret(value, `\${${name}}`);
+    if (name === undefined || value === undefined || value === '') continue;
+    registerSecret(value, `\${${name}}`);
+    if (value.length >= MIN_SECRET_LENGTH) expandedValues.set(value, `\${${name}}`);
   }
+}
+
+/**
+ * `text` with every value that came from a `${NAME}` written back as `${NAME}`, longest first:
+ * text for a requirements file, where pip expands each again from the same environment. Sound
+ * even where a value also occurs by chance elsewhere in the text: pip puts the same value back.
+ */
+export function restorePlaceholders(text: string): string {
+  let out = text;
+  for (const [value, placeholder] of [...expandedValues].sort((a, b) => b[0].length - a[0].length)) out = out.split(value).join(placeholder);
+  return out;
 }
 
 function maskRegistered(text: string): string {
@@ -172,6 +188,14 @@ export function stripCredentials(url: string): string {
   const [, scheme = '', authority = '', rest = ''] = match;
   const at = authority.lastIndexOf('@');
   return at === -1 ? url : scheme + authority.slice(at + 1) + rest;
+}
+
+/** The userinfo of `scheme://userinfo@host...` as its authority delimits it (what stripCredentials removes). */
+export function userinfoOf(url: string): string | undefined {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/is.exec(url);
+  const authority = match?.[1] ?? '';
+  const at = authority.lastIndexOf('@');
+  return at === -1 ? undefined : authority.slice(0, at);
 }
 
 /**

@@ -189,6 +189,8 @@ describe('case 9: a token in a direct reference stays ${VAR} in the lock', () =>
     assert.equal(again.code, 0, again.stderr);
     assert.equal(await readFile(ws.output, 'utf8'), lock, 'the re-lock reads ${APP_TOKEN} back as pip would');
     assert.match(again.stderr, /up to date/);
+    const checked = await ws.run(['check', 'requirements.txt', '--verify'], env);
+    assert.equal(checked.code, 0, `check --verify fetches the \${APP_TOKEN} URL expanded:\n${checked.stderr}`);
     await assertNowhere(ws, [DIRECT_TOKEN], [ws.dir]);
   });
 
@@ -225,7 +227,8 @@ describe('case 9: a token in a direct reference stays ${VAR} in the lock', () =>
     assert.deepEqual(pins(await readFile(literal.output, 'utf8')), [`app @ ${server.fileUrl(wheel.filename)}`]);
     const json = await literal.run(['lock', 'requirements.in', '--no-index', '--json', '-o', '-', ...TARGET]);
     assert.equal(json.code, 0, json.stderr);
-    await assertNowhere(ws, [TEST_USER, TEST_TOKEN, DIRECT_TOKEN], [ws.dir], (path) => path.endsWith('.in'));
+    // pip's own record of what it installed (site/*/direct_url.json) holds the URL it fetched.
+    await assertNowhere(ws, [TEST_USER, TEST_TOKEN, DIRECT_TOKEN], [ws.dir], (path) => path.endsWith('.in') || path.includes('/site/'));
     await assertNowhere(literal, [TEST_USER, TEST_TOKEN], [literal.dir], (path) => path.endsWith('.in'));
   });
 });
