@@ -3,6 +3,7 @@
  * and removed, and hashes added or removed for a version that stayed (a new file uploaded to it,
  * or a file gone).
  */
+import { lockedDirectUrl } from '../lock/direct-url.js';
 import type { LockedPackage } from '../lock/model.js';
 import type { ExistingPin } from '../lock/read.js';
 import type { PackageName } from '../pep/names.js';
@@ -29,7 +30,7 @@ export function diffPins(
       changes.push({ kind: 'added', name: pkg.name, version: now });
       continue;
     }
-    const was = pinText(old.version?.toString() ?? null, old.url);
+    const was = pinText(old.version?.toString() ?? null, old.url === null ? null : lockedDirectUrl(old.url));
     if (was !== now) {
       const a = old.version;
       const b = pkg.url === null ? Version.tryParse(pkg.version) : null;
@@ -44,11 +45,12 @@ export function diffPins(
     if (added.length > 0 || removed.length > 0) changes.push({ kind: 'files', name: pkg.name, version: now, added, removed });
   }
   for (const [name, old] of before) {
-    if (!seen.has(name)) changes.push({ kind: 'removed', name, version: pinText(old.version?.toString() ?? null, old.url) });
+    if (!seen.has(name)) changes.push({ kind: 'removed', name, version: pinText(old.version?.toString() ?? null, old.url === null ? null : lockedDirectUrl(old.url)) });
   }
   return changes.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
+/** `url`: as the lock writes it (the old pin's is read expanded: shown as the new one is, with its `${NAME}`s). */
 function pinText(version: string | null, url: string | null): string {
   return url ?? version ?? '?';
 }

@@ -76,7 +76,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       hint: 'Name the lock file (pin-hashes check path/to/requirements.txt) or make one with pin-hashes lock.',
     });
   }
-  const existing = readLock(text, options.lockFile ?? 'requirements.txt');
+  const existing = readLock(text, options.lockFile ?? 'requirements.txt', options.env ?? process.env);
   if (existing.command === null) {
     throw new PinHashesError('NOT_A_PIN_HASHES_LOCK', `${options.lockFile ?? 'requirements.txt'} has no "pin-hashes lock" command in its header`, {
       exitCode: 2,

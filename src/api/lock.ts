@@ -63,7 +63,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
       };
     }
   }
-  const existing = existingText === undefined || run.outputPath === null ? undefined : readLock(existingText, run.outputPath);
+  const existing = existingText === undefined || run.outputPath === null ? undefined : readLock(existingText, run.outputPath, run.env);
   const preferences = new Map<PackageName, Version>();
   if (existing && upgrade !== 'all') {
     for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);

@@ -13,6 +13,7 @@ import { httpSettingsFromEnv } from '../http/settings.js';
 import { createMetadataLedger } from '../metadata/ladder.js';
 import type { Lock, LockedPackage } from '../lock/model.js';
 import type { ExistingPin } from '../lock/read.js';
+import { lockedDirectUrl } from '../lock/direct-url.js';
 import { renderRequirementsTxt } from '../lock/requirements-txt.js';
 import { IndexClient } from '../package-index/client.js';
 import type { PackageName } from '../pep/names.js';
@@ -198,7 +199,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         const common = {
           name: pkg.name,
           version: pkg.version.toString(),
-          url: pkg.url === null ? null : stripCredentials(pkg.url),
+          url: pkg.url === null ? null : lockedDirectUrl(pkg.url),
           via: pkg.via,
           yanked: pkg.yanked,
         };

@@ -63,8 +63,8 @@ export function mayRecall(run: PreparedRun, upgrade: ReadonlySet<PackageName> | 
 }
 
 export async function recall(cache: DigestCache, output: string, fingerprint: string, existingLock: string, now: number): Promise<RunRecord | undefined> {
-  const record = await cache.getRun(output);
-  if (!record || record.fingerprint !== fingerprint || record.content !== existingLock || now >= record.freshUntil) return undefined;
+  const record = await cache.getRun(output, fingerprint);
+  if (!record || record.content !== existingLock || now >= record.freshUntil) return undefined;
   return record;
 }
 

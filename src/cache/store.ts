@@ -9,6 +9,9 @@
  *   stand in for a claim (download/cache-key.ts).
  * - Page records keep a project page's links with the validators and freshness the server gave
  *   (http/freshness.ts), so a page is reused only as HTTP allows and a changed index is noticed.
+ * - Nothing derived from an index URL is written in the clear: page and run records are sealed
+ *   under a key derived from the page URL or from the run's inputs, and filed under a digest
+ *   (cache/seal.ts). An index URL's path may hold a token; the cache holds no form of it.
  *
  * Records are kept in one pack file per project (a warm lock of 300 projects opens 300 files,
  * not thousands), read once per run, validated (a corrupt pack is a miss plus a warning), and
@@ -23,6 +26,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { trackTemp, untrackTemp } from '../cleanup.js';
+import { seal, sealedId, unseal } from './seal.js';
 
 const SCHEMA_VERSION = 2;
 
@@ -91,11 +95,16 @@ const PageRecord = z.object({
 });
 export type PageRecord = z.infer<typeof PageRecord>;
 
+/** A PageRecord as stored: sealed with its URL; storedAt in the clear, for merging. */
+const SealedPage = z.object({ storedAt: z.number(), sealed: z.string() });
+
 const Pack = z.object({
   schema: z.literal(SCHEMA_VERSION),
   project: z.string(),
   files: z.record(z.string(), FileEntry),
-  pages: z.record(z.string(), PageRecord),
+  // Keyed by sealedId('page', url). Packs written before pages were sealed had `pages` (URLs in
+  // the clear): read as no pages, and gone from disk once the pack is written again.
+  sealedPages: z.record(z.string(), SealedPage).default({}),
 });
 type Pack = z.infer<typeof Pack>;
 
@@ -114,18 +123,8 @@ const LockedFileRecord = z.object({
   ),
 });
 
-/**
- * What the last finished lock run for one output file produced, with the fingerprint of
- * everything it depended on (api/recall.ts), valid while every index page it read stays fresh.
- * One record per output file: a new run replaces it, so records do not pile up.
- */
-const RunRecord = z.object({
-  schema: z.literal(SCHEMA_VERSION),
-  /** The absolute path of the lock file. */
-  output: z.string(),
-  fingerprint: z.string(),
-  /** Epoch ms after which some page the run read must be asked for again. */
-  freshUntil: z.number(),
+/** What a run record holds, sealed with the run's fingerprint. */
+const RunBody = z.object({
   content: z.string(),
   lock: z.object({
     header: z.object({ toolVersion: z.string(), targetDescription: z.string(), command: z.string(), indexes: z.array(z.string()) }),
@@ -142,7 +141,26 @@ const RunRecord = z.object({
   }),
   warnings: z.array(z.string()),
 });
-export type RunRecord = z.infer<typeof RunRecord>;
+
+/**
+ * What the last finished lock run for one output file produced, with the fingerprint of
+ * everything it depended on (api/recall.ts), valid while every index page it read stays fresh.
+ * One record per output file: a new run replaces it, so records do not pile up. On disk the body
+ * is sealed with the fingerprint (its file URLs hold whatever the index URLs held), and the
+ * fingerprint itself is kept only as a digest.
+ */
+const StoredRun = z.object({
+  schema: z.literal(SCHEMA_VERSION),
+  /** The absolute path of the lock file. */
+  output: z.string(),
+  /** Epoch ms after which some page the run read must be asked for again. */
+  freshUntil: z.number(),
+  // Optional: a record written before run records were sealed is a silent miss, then replaced.
+  fingerprintId: z.string().optional(),
+  sealed: z.string().optional(),
+});
+
+export type RunRecord = z.infer<typeof RunBody> & { output: string; fingerprint: string; freshUntil: number };
 
 export class DigestCache {
   readonly #root: string;
@@ -179,33 +197,51 @@ export class DigestCache {
     await this.#putFile(key, { metadata });
   }
 
-  /** The stored page for this URL, asked with this Accept header. */
+  /** The stored page for this URL (credentials stripped), asked with this Accept header. */
   async getPage(project: string, url: string, accept: string): Promise<PageRecord | undefined> {
-    const page = this.#pack(project).pages[url];
-    return page?.accept === accept ? page : undefined;
+    const stored = this.#pack(project).sealedPages[sealedId('page', url)];
+    if (!stored) return undefined;
+    const page = PageRecord.safeParse(unseal('page', url, stored.sealed));
+    if (!page.success || page.data.url !== url) {
+      this.#events.onWarning?.(`ignoring a corrupt cache record of ${project} in ${this.#path(project)}; it will be fetched again`);
+      return undefined;
+    }
+    return page.data.accept === accept ? page.data : undefined;
   }
 
   /** Links carrying credentials or query strings are never written: the caller leaves such pages out. */
   async putPage(project: string, record: PageRecord): Promise<void> {
-    const pack = this.#pack(project);
-    pack.pages[record.url] = record;
-    this.#addedPack(project).pages[record.url] = record;
+    const id = sealedId('page', record.url);
+    const stored = { storedAt: record.storedAt, sealed: seal('page', record.url, record) };
+    this.#pack(project).sealedPages[id] = stored;
+    this.#addedPack(project).sealedPages[id] = stored;
   }
 
-  /** The record of the last run that wrote this output file. */
-  async getRun(output: string): Promise<RunRecord | undefined> {
+  /** The record of the last run that wrote this output file, if that run had this fingerprint. */
+  async getRun(output: string, fingerprint: string): Promise<RunRecord | undefined> {
     const path = this.#runPath(output);
-    const record = readJson(path, RunRecord);
-    if (record === 'corrupt' || (record !== undefined && record.output !== output)) {
+    const record = readJson(path, StoredRun);
+    const corrupt = (): undefined => {
       this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
       return undefined;
-    }
-    return record;
+    };
+    if (record === 'corrupt' || (record !== undefined && record.output !== output)) return corrupt();
+    if (record?.sealed === undefined || record.fingerprintId !== sealedId('run', fingerprint)) return undefined;
+    const body = RunBody.safeParse(unseal('run', fingerprint, record.sealed));
+    if (!body.success) return corrupt();
+    return { ...body.data, output, fingerprint, freshUntil: record.freshUntil };
   }
 
-  async putRun(record: Omit<RunRecord, 'schema'>): Promise<void> {
-    const full: RunRecord = { schema: SCHEMA_VERSION, ...record };
-    await this.#writeAtomically(this.#runPath(record.output), () => JSON.stringify(full) + '\n');
+  async putRun(record: RunRecord): Promise<void> {
+    const { output, fingerprint, freshUntil, ...body } = record;
+    const stored: z.infer<typeof StoredRun> = {
+      schema: SCHEMA_VERSION,
+      output,
+      freshUntil,
+      fingerprintId: sealedId('run', fingerprint),
+      sealed: seal('run', fingerprint, body),
+    };
+    await this.#writeAtomically(this.#runPath(output), () => JSON.stringify(stored) + '\n');
   }
 
   #runPath(output: string): string {
@@ -269,7 +305,7 @@ export class DigestCache {
       const merged: Pack = {
         ...onDisk,
         files: { ...onDisk.files, ...added.files },
-        pages: { ...onDisk.pages, ...newerPages(onDisk.pages, added.pages) },
+        sealedPages: { ...onDisk.sealedPages, ...newerPages(onDisk.sealedPages, added.sealedPages) },
       };
       return JSON.stringify(merged) + '\n';
     });
@@ -319,14 +355,14 @@ function readJson<T>(path: string, schema: z.ZodType<T>): T | 'corrupt' | undefi
 }
 
 function emptyPack(project: string): Pack {
-  return { schema: SCHEMA_VERSION, project, files: {}, pages: {} };
+  return { schema: SCHEMA_VERSION, project, files: {}, sealedPages: {} };
 }
 
-function newerPages(onDisk: Pack['pages'], ours: Pack['pages']): Pack['pages'] {
-  const kept: Pack['pages'] = {};
-  for (const [url, page] of Object.entries(ours)) {
-    const other = onDisk[url];
-    if (!other || other.storedAt <= page.storedAt) kept[url] = page;
+function newerPages(onDisk: Pack['sealedPages'], ours: Pack['sealedPages']): Pack['sealedPages'] {
+  const kept: Pack['sealedPages'] = {};
+  for (const [id, page] of Object.entries(ours)) {
+    const other = onDisk[id];
+    if (!other || other.storedAt <= page.storedAt) kept[id] = page;
   }
   return kept;
 }

@@ -4,6 +4,7 @@
  * requirements reader parses it; nothing here edits text with regexes.
  */
 import { PinHashesError } from '../errors.js';
+import { registerExpandedSecrets } from '../http/redact.js';
 import type { PackageName } from '../pep/names.js';
 import { Version } from '../pep/version.js';
 import { parseRequirementsText } from '../requirements/parse-text.js';
@@ -26,11 +27,17 @@ export interface ExistingLock {
 
 const COMMAND_LINE = /^#\s+pin-hashes lock(?:\s(.*))?$/;
 
-export function readLock(text: string, file: string): ExistingLock {
+/**
+ * `env`: what `${NAME}`s in the lock expand from, as pip expands them when it installs the lock
+ * (a direct reference is written with its `${NAME}`s: lock/direct-url.ts). Their values are
+ * masked in messages from then on.
+ */
+export function readLock(text: string, file: string, env: Readonly<Record<string, string | undefined>> = {}): ExistingLock {
   const pins = new Map<PackageName, ExistingPin>();
+  registerExpandedSecrets(text, env);
   let parsed;
   try {
-    parsed = parseRequirementsText(text, file);
+    parsed = parseRequirementsText(text, file, { env });
   } catch (error) {
     throw new PinHashesError('BAD_LOCK', `${file} cannot be read as a lock: ${error instanceof Error ? error.message : String(error)}`, {
       exitCode: 2,

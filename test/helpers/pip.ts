@@ -28,13 +28,16 @@ export function isolatedPipEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `pip install --require-hashes -r lock --target dir` from one index, no deps flag (so a missing pin fails). */
-export function pipInstall(args: string[]): Promise<PipResult> {
+/**
+ * `pip install --require-hashes -r lock --target dir` from one index, no deps flag (so a missing pin fails).
+ * `env`: variables the lock's `${VAR}`s expand from (pip expands them in requirements files).
+ */
+export function pipInstall(args: string[], env: Record<string, string> = {}): Promise<PipResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       python3,
       ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--no-input', ...args],
-      { env: isolatedPipEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { ...isolatedPipEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
