@@ -60,12 +60,16 @@ export interface Credentials {
   password: string;
 }
 
-export interface TextResponse {
+/**
+ * A page as bytes: how to decode it is the page reader's business (pip decodes HTML by the
+ * Content-Type charset and JSON by its first bytes, package-index/page-encoding.ts).
+ */
+export interface PageResponse {
   url: string;
   status: number;
   contentType: string;
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  body: string;
+  body: Buffer;
 }
 
 export interface StreamResponse {
@@ -194,7 +198,7 @@ export class HttpClient {
   }
 
   /** `conditional`: validator headers (If-None-Match...) of a stored copy; a 304 comes back as is. */
-  async getText(url: string, accept: string, conditional: Readonly<Record<string, string>> = {}): Promise<TextResponse> {
+  async getPage(url: string, accept: string, conditional: Readonly<Record<string, string>> = {}): Promise<PageResponse> {
     if (url.startsWith('file:')) return readFileUrl(url);
     const response = await this.openStream(url, { accept, decompress: true, lane: 'index', headers: conditional });
     const chunks: Buffer[] = [];
@@ -216,7 +220,7 @@ export class HttpClient {
       throw this.#wrap(url, error);
     }
     const contentType = headerValue(response.headers['content-type']);
-    return { url: response.url, status: response.status, contentType, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
+    return { url: response.url, status: response.status, contentType, headers: response.headers, body: Buffer.concat(chunks) };
   }
 
   /**
@@ -448,18 +452,18 @@ async function localFile(url: string): Promise<{ path: string; size: number } | 
   return { path, size: info.size };
 }
 
-async function readFileUrl(url: string): Promise<TextResponse> {
+async function readFileUrl(url: string): Promise<PageResponse> {
   const file = await localFile(url);
-  if (!file) return { url, status: 404, contentType: '', headers: {}, body: '' };
+  if (!file) return { url, status: 404, contentType: '', headers: {}, body: Buffer.alloc(0) };
   if (file.size > MAX_PAGE_BYTES) {
     throw new HttpError(url, `${file.path} is larger than ${MAX_PAGE_BYTES} bytes, too large for an index page`, { retryable: false, code: 'PAGE_TOO_LARGE' });
   }
   try {
     const bytes = await readFile(file.path);
-    const body = bytes.subarray(0, file.size).toString('utf8');
+    const body = bytes.subarray(0, file.size);
     return { url, status: 200, contentType: file.path.endsWith('.json') ? 'application/json' : 'text/html', headers: {}, body };
   } catch (error) {
-    if (isNotFound(error)) return { url, status: 404, contentType: '', headers: {}, body: '' };
+    if (isNotFound(error)) return { url, status: 404, contentType: '', headers: {}, body: Buffer.alloc(0) };
     throw new HttpError(url, `cannot read ${file.path}: ${String(error)}`, { retryable: false, code: 'FILE_ERROR' });
   }
 }

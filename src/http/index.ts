@@ -1,5 +1,5 @@
 export { HttpClient, expectOk, DEFAULT_TIMEOUTS } from './client.js';
-export type { HttpClientOptions, TimeoutSettings, TextResponse, StreamResponse, Credentials } from './client.js';
+export type { HttpClientOptions, TimeoutSettings, PageResponse, StreamResponse, Credentials } from './client.js';
 export { HttpError, statusError, isRetryableStatus } from './errors.js';
 export { redactUrl, redactText, redactSecrets, secretsOfUrl, stripCredentials, registerSecret, registerExpandedSecrets, MIN_SECRET_LENGTH } from './redact.js';
 export { withRetries, isRetryable, DEFAULT_RETRY_POLICY } from './retry.js';

@@ -16,7 +16,7 @@ import { conditionalHeaders, freshnessOf, worthStoring, type Freshness } from '.
 import type { DigestCache, PageRecord } from '../cache/store.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import { linkToFile, type RawLink } from './links.js';
-import { PageError, SIMPLE_ACCEPT, pageFormat, parseHtmlPage, parseProjectPage } from './pages.js';
+import { PageError, SIMPLE_ACCEPT, pageFormat, parseHtmlPage, pageText, readProjectPage } from './pages.js';
 import type { IndexedFile, ProjectPage } from './types.js';
 
 export interface IndexSources {
@@ -134,7 +134,7 @@ export class IndexClient {
     }
     return withRetries(
       async () => {
-        const response = await this.#http.getText(pageUrl, SIMPLE_ACCEPT, stored ? conditionalHeaders(stored) : {});
+        const response = await this.#http.getPage(pageUrl, SIMPLE_ACCEPT, stored ? conditionalHeaders(stored) : {});
         this.#events.onPage?.(pageUrl, response.status);
         if (response.status === 304 && stored) {
           await this.#keep(name, pageUrl, stored.links, freshnessOf(response.headers), stored);
@@ -152,7 +152,7 @@ export class IndexClient {
             `is neither HTML nor PEP 691 JSON (Content-Type: ${response.contentType || 'none'})`,
           );
         }
-        const links = parseProjectPage(response.body, format, response.url);
+        const links = readProjectPage(response.body, response.contentType, format, response.url);
         await this.#keep(name, pageUrl, links, freshnessOf(response.headers), undefined);
         return { kind: 'found', files: this.#toFiles(links, name, source, pageUrl), source };
       },
@@ -194,11 +194,11 @@ export class IndexClient {
   async #listLinkPage(url: string): Promise<RawLink[]> {
     return withRetries(
       async () => {
-        const response = await this.#http.getText(url, 'text/html');
+        const response = await this.#http.getPage(url, 'text/html');
         this.#events.onPage?.(url, response.status);
         if (response.status === 404) return [];
         if (response.status < 200 || response.status > 299) throw statusError(url, response.status);
-        return parseHtmlPage(response.body, response.url);
+        return parseHtmlPage(pageText(response.body, response.contentType, 'html', response.url), response.url);
       },
       this.#retry,
       (error, attempt) => this.#events.onRetry?.(url, error, attempt),

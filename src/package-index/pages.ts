@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PinHashesError } from '../errors.js';
 import { redactUrl } from '../http/redact.js';
 import { parseHtml, type HtmlAnchor } from './html.js';
+import { decodeHtmlPage, decodeJsonPage } from './page-encoding.js';
 import type { RawLink } from './links.js';
 
 export const SIMPLE_ACCEPT =
@@ -32,8 +33,23 @@ export class PageError extends PinHashesError {
   }
 }
 
-export function parseProjectPage(body: string, format: PageFormat, pageUrl: string): RawLink[] {
-  return format === 'json' ? parseJsonPage(body, pageUrl) : parseHtmlPage(body, pageUrl);
+/** The links of a page as received: decoded as pip decodes it (page-encoding.ts), then parsed. */
+export function readProjectPage(bytes: Uint8Array, contentType: string, format: PageFormat, pageUrl: string): RawLink[] {
+  const text = pageText(bytes, contentType, format, pageUrl);
+  return format === 'json' ? parseJsonPage(text, pageUrl) : parseHtmlPage(text, pageUrl);
+}
+
+/** The text of a page, or a PageError when pip could not decode it either. */
+export function pageText(bytes: Uint8Array, contentType: string, format: PageFormat, pageUrl: string): string {
+  const decoded = format === 'json' ? decodeJsonPage(bytes) : decodeHtmlPage(bytes, contentType);
+  if (!decoded.ok) {
+    throw new PageError(
+      pageUrl,
+      `could not be decoded: it ${decoded.problem}`,
+      'pip cannot read this page either; ask the index to serve it in UTF-8 (or to name its real charset in Content-Type).',
+    );
+  }
+  return decoded.text;
 }
 
 function checkApiVersion(version: string | undefined, pageUrl: string): void {

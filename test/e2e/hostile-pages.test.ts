@@ -192,7 +192,6 @@ test('the same project on two indexes: the first wins, a warning names the other
   }
 });
 
-grepForSecretsThenCleanUp();
 
 // Issue #10 case 2: before, a remote page could name `file:///dev/zero` (the run hung at 100% CPU)
 // or any local file (hashed into the lock: here a newer "dep 2.0" planted on this machine would
@@ -231,3 +230,53 @@ for (const format of ['json', 'html'] as const) {
     assert.match(result.stderr, originPattern(server.origin));
   });
 }
+
+// ---- Case 7: page encodings, decoded as pip decodes them (package-index/page-encoding.ts) ----
+
+/** The real dep page, as HTML or PEP 691 JSON text, for re-encoding. */
+function depPageText(s: IndexServer, dep: { filename: string; bytes: Buffer }, format: 'html' | 'json'): string {
+  const url = `${s.fileUrl(dep.filename)}#sha256=${sha256Hex(dep.bytes)}`;
+  return format === 'html'
+    ? `<!DOCTYPE html><html><head><title>Links for dep — café</title></head><body><a href="${url}">${dep.filename}</a></body></html>`
+    : JSON.stringify({ meta: { 'api-version': '1.1' }, name: 'dep', files: [{ filename: dep.filename, url: s.fileUrl(dep.filename), hashes: { sha256: sha256Hex(dep.bytes) } }] });
+}
+
+const utf16 = (text: string, bom: boolean): Buffer => Buffer.concat([Buffer.from(bom ? [0xff, 0xfe] : []), Buffer.from(text, 'utf16le')]);
+
+const decodable: Array<{ name: string; format: 'html' | 'json'; contentType: string; encode: (text: string) => Buffer }> = [
+  { name: 'HTML in UTF-16 with a BOM, charset=utf-16', format: 'html', contentType: 'text/html; charset=utf-16', encode: (t) => utf16(t, true) },
+  { name: 'HTML in UTF-16BE, charset="UTF-16BE"', format: 'html', contentType: 'text/html; charset="UTF-16BE"', encode: (t) => utf16(t, false).swap16() },
+  { name: 'PEP 691 JSON with a UTF-8 BOM', format: 'json', contentType: MEDIA_JSON, encode: (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]) },
+  { name: 'PEP 691 JSON in UTF-16LE, no BOM (the charset is ignored, as json.loads ignores it)', format: 'json', contentType: `${MEDIA_JSON}; charset=latin-1`, encode: (t) => utf16(t, false) },
+];
+
+for (const c of decodable) {
+  test(`${c.name}: decoded as pip decodes it, the lock has dep`, async () => {
+    const projects = smallGraph();
+    const dep = fileOf(projects, 'dep-1.0');
+    const { ws, result } = await lockAgainstHostileIndex({ projects, setup: (s) => onDepPage(c.encode(depPageText(s, dep, c.format)), c.contentType)(s) });
+    assert.equal(result.code, 0, result.stderr);
+    const lock = await readFile(ws.output, 'utf8');
+    assert.deepEqual(pins(lock), ['app==1.0', 'dep==1.0']);
+    assert.ok(hashesIn(lock).has(sha256Hex(dep.bytes)));
+  });
+}
+
+const undecodable: Array<{ name: string; contentType: string; encode: (text: string) => Buffer; says: RegExp }> = [
+  // pip decodes HTML by the charset or UTF-8, never by a BOM: this page fails for pip as well.
+  { name: 'HTML in UTF-16 without a charset', contentType: 'text/html', encode: (t) => utf16(t, true), says: /invalid UTF-8 at byte 0/ },
+  { name: 'HTML in a charset pin-hashes does not decode', contentType: 'text/html; charset=shift_jis', encode: (t) => Buffer.from(t), says: /charset "shift_jis"/ },
+  { name: 'HTML that says US-ASCII but is not', contentType: 'text/html; charset=us-ascii', encode: (t) => Buffer.from(t), says: /not an ASCII byte/ },
+];
+
+for (const c of undecodable) {
+  test(`${c.name}: exit 2, the page could not be decoded (never a U+FFFD link, never "no files")`, async () => {
+    const projects = smallGraph();
+    const dep = fileOf(projects, 'dep-1.0');
+    const { ws, result } = await lockAgainstHostileIndex({ projects, setup: (s) => onDepPage(c.encode(depPageText(s, dep, 'html')), c.contentType)(s) });
+    assertFailureMessage(result, 2, [depPage, /could not be decoded/, c.says]);
+    await ws.assertPreviousUntouched();
+  });
+}
+
+grepForSecretsThenCleanUp();

@@ -185,12 +185,12 @@ describe('the HTTP client and the index client, in process', () => {
     const netrc = parseNetrc(`machine 127.0.0.1 login ${TEST_USER} password ${TEST_TOKEN}\n`);
     const http = new HttpClient({ netrc });
     try {
-      const ok = await http.getText(server.url + 'app/', 'text/html');
+      const ok = await http.getPage(server.url + 'app/', 'text/html');
       assert.equal(ok.status, 200);
       // 'localhost' is another host name for netrc: nothing is sent there.
       other.clearRequests();
       server.setFault((req) => (req.path.includes('/redirect-me/') ? { redirect: `${other.origin.replace('127.0.0.1', 'localhost')}/simple/app/` } : undefined));
-      const moved = await http.getText(`${server.origin}/simple/redirect-me/`, 'text/html');
+      const moved = await http.getPage(`${server.origin}/simple/redirect-me/`, 'text/html');
       assert.equal(moved.status, 200);
       assert.equal(other.requests.length, 1);
       assert.equal(other.requests[0]?.headers.authorization, undefined);
@@ -207,7 +207,7 @@ describe('the HTTP client and the index client, in process', () => {
     server.setFault(() => ({ redirect: withCredentials(`${target.origin}/simple/app/`, 'evil-user', 'evil-token-123') }));
     const http = new HttpClient();
     try {
-      const page = await http.getText(`${server.origin}/simple/app/`, 'text/html');
+      const page = await http.getPage(`${server.origin}/simple/app/`, 'text/html');
       assert.equal(page.status, 200);
       assert.equal(target.requests[0]?.headers.authorization, undefined);
     } finally {
@@ -255,7 +255,7 @@ describe('the HTTP client and the index client, in process', () => {
     const http = new HttpClient({ timeouts: { connectMs: 1000, responseMs: 1000, idleMs: 1000 } });
     try {
       const url = http.registerUrl(withCredentials(server.url));
-      const error = await http.getText(url + 'app/', 'text/html').then(
+      const error = await http.getPage(url + 'app/', 'text/html').then(
         () => undefined,
         (e: unknown) => e,
       );

@@ -20,7 +20,7 @@ test('file: URLs that are not regular files are refused, as pages and as files',
     const cases = [pathToFileURL(join(dir, 'zero-1.0-py3-none-any.whl')).toString(), pathToFileURL(join(dir, 'fifo-1.0-py3-none-any.whl')).toString(), 'file:///dev/zero', pathToFileURL(dir).toString()];
     for (const url of cases) {
       await assert.rejects(http.openStream(url), (e: unknown) => e instanceof HttpError && /not a regular file/.test(e.message), url);
-      await assert.rejects(http.getText(url, 'text/html'), (e: unknown) => e instanceof HttpError && /not a regular file/.test(e.message), url);
+      await assert.rejects(http.getPage(url, 'text/html'), (e: unknown) => e instanceof HttpError && /not a regular file/.test(e.message), url);
     }
   } finally {
     http.close();
