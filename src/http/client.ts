@@ -34,9 +34,14 @@ export interface TimeoutSettings {
   responseMs: number;
   /** Longest silence on a socket mid-body: a stalled server. */
   idleMs: number;
+  /**
+   * Longest time one response body may take, from its headers to its last byte: a server that
+   * drips a byte a second never trips `idleMs`, and would hold a run for days.
+   */
+  bodyMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: TimeoutSettings = { connectMs: 10_000, responseMs: 30_000, idleMs: 30_000 };
+export const DEFAULT_TIMEOUTS: TimeoutSettings = { connectMs: 10_000, responseMs: 30_000, idleMs: 30_000, bodyMs: 30 * 60_000 };
 
 export interface HttpClientOptions {
   timeouts?: TimeoutSettings;
@@ -266,6 +271,7 @@ export class HttpClient {
       rejectEarly = reject;
       request.once('response', (res: http.IncomingMessage & { url: string; statusCode: number }) => {
         responded = true;
+        this.#limitBodyTime(url, request, body);
         resolve(res);
       });
     });
@@ -309,6 +315,32 @@ export class HttpClient {
     });
     request.pipe(body);
     return body;
+  }
+
+  /**
+   * Ends a body that takes longer than `bodyMs` with an error of its own. Counted from the
+   * response's headers, not from the request: time spent queued for a socket behind other
+   * downloads is not the server's fault. Not retryable: a dripping server drips again.
+   */
+  #limitBodyTime(url: string, request: Readable, body: Readable): void {
+    let received = 0;
+    request.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    const limitMs = this.#timeouts.bodyMs;
+    const timer = setTimeout(() => {
+      body.destroy(
+        new HttpError(url, `${redactUrl(url)}: the download took longer than ${seconds(limitMs)} (${received} bytes received by then)`, {
+          retryable: false,
+          code: 'BODY_TIME_LIMIT',
+          hint: `A server that sends this slowly may be stalling on purpose; use another mirror, or allow more time with ${DOWNLOAD_TIMEOUT_VAR}=<seconds> if the network is just slow.`,
+        }),
+      );
+    }, limitMs);
+    // The run must be able to end while a timer is pending (a body abandoned unread).
+    timer.unref();
+    body.once('close', () => clearTimeout(timer));
+    body.once('end', () => clearTimeout(timer));
   }
 
   #bodyError(url: string, error: unknown, received: number): HttpError {
@@ -403,6 +435,9 @@ export class HttpClient {
 export function expectOk(url: string, response: { status: number }): void {
   if (response.status < 200 || response.status > 299) throw statusError(url, response.status);
 }
+
+/** Named here for the hint; read in settings.ts. */
+export const DOWNLOAD_TIMEOUT_VAR = 'PIN_HASHES_DOWNLOAD_TIMEOUT';
 
 const STALL_HINT = 'The server stalled; try again later, or allow more time with PIN_HASHES_TIMEOUT=<seconds>.';
 const NETWORK_HINT = 'Check the index URL and the network; pin-hashes retried what could be retried.';

@@ -178,6 +178,19 @@ test('a slow but steady server is not a stall: the lock succeeds', async () => {
   assert.deepEqual(pins(await readFile(ws.output, 'utf8')), ['app==1.0', 'dep==1.0']);
 });
 
+test('a server that drips a file, never silent long enough to stall: the download time limit ends it, exit 2, not retried', async () => {
+  const started = Date.now();
+  const { ws, server, result } = await lockAgainstHostileIndex({
+    // ~51 kB at 1 kB/s would take 50 s; a 50-byte chunk every 50 ms never trips the 2 s idle timeout.
+    setup: (s) => s.setFault((req) => (req.filename === DEP_WHEEL && req.kind === 'file' ? { dripBytesPerSec: 1000 } : undefined)),
+    env: { PIN_HASHES_DOWNLOAD_TIMEOUT: '1.5' },
+  });
+  assertFailureMessage(result, 2, [depFile, /took longer than 1\.5 s \(\d+ bytes received/, /PIN_HASHES_DOWNLOAD_TIMEOUT=<seconds>/]);
+  assert.equal(onDep(server).filter((r) => !r.headers.range).length, 1, 'a dripping server drips again: not retried');
+  assert.ok(Date.now() - started < 20_000, 'the limit, not the drip, ended the run');
+  await ws.assertPreviousUntouched();
+});
+
 test('a redirect loop on the project page: exit 2 naming the loop', async () => {
   const { ws, result } = await lockAgainstHostileIndex({
     setup: (s) => s.setFault((req) => (req.kind === 'project-page' || req.path.startsWith('/loop') ? { redirect: `/loop${req.attempt}${req.path}` } : undefined)),

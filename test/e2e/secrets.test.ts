@@ -252,7 +252,7 @@ describe('the HTTP client and the index client, in process', () => {
   test('errors from the HTTP library never carry the credentials, not even in their cause', async () => {
     const server = await privateIndex();
     server.setFault(() => ({ resetAfterBytes: 0 }));
-    const http = new HttpClient({ timeouts: { connectMs: 1000, responseMs: 1000, idleMs: 1000 } });
+    const http = new HttpClient({ timeouts: { connectMs: 1000, responseMs: 1000, idleMs: 1000, bodyMs: 60_000 } });
     try {
       const url = http.registerUrl(withCredentials(server.url));
       const error = await http.getPage(url + 'app/', 'text/html').then(

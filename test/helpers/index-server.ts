@@ -83,6 +83,8 @@ export type Fault =
   | { truncateAfterBytes: number }
   /** Send n bytes, then reset the connection (RST). */
   | { resetAfterBytes: number }
+  /** The real response at this many bytes a second: never silent long enough to look stalled. */
+  | { dripBytesPerSec: number }
   /** Serve these bytes instead of the real ones (the page's claims are unchanged). */
   | { replaceBody: Buffer }
   | { redirect: string; status?: 301 | 302 | 303 | 307 | 308 }
@@ -536,7 +538,15 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     });
   }
 
-  async function send(res: ServerResponse, record: RequestRecord, planned: Planned, mode: SendMode, after: number, head: boolean): Promise<void> {
+  async function send(
+    res: ServerResponse,
+    record: RequestRecord,
+    planned: Planned,
+    mode: SendMode,
+    after: number,
+    head: boolean,
+    bandwidth = settings.bandwidthBytesPerSec,
+  ): Promise<void> {
     if (res.destroyed) return;
     const headers = { ...planned.headers, 'content-length': String(planned.body.length) };
     res.writeHead(planned.status, headers);
@@ -549,7 +559,6 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     }
     res.flushHeaders();
     const limit = mode === 'normal' ? body.length : Math.min(after, body.length);
-    const bandwidth = settings.bandwidthBytesPerSec;
     const chunkSize = bandwidth > 0 ? Math.max(1, Math.floor(bandwidth / THROTTLE_TICKS_PER_SECOND)) : UNTHROTTLED_CHUNK;
     for (let offset = 0; offset < limit; offset += chunkSize) {
       const chunk = body.subarray(offset, Math.min(limit, offset + chunkSize));
@@ -630,6 +639,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       return send(res, record, { ...planned, headers: { ...planned.headers, 'content-encoding': 'gzip' }, body }, 'normal', 0, head);
     }
     if ('stallAfterBytes' in fault) return send(res, record, planned, 'stall', fault.stallAfterBytes, head);
+    if ('dripBytesPerSec' in fault) return send(res, record, planned, 'normal', 0, head, fault.dripBytesPerSec);
     if ('truncateAfterBytes' in fault) return send(res, record, planned, 'truncate', fault.truncateAfterBytes, head);
     return send(res, record, planned, 'reset', fault.resetAfterBytes, head);
   }

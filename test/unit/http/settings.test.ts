@@ -17,7 +17,11 @@ test('PIN_HASHES_RETRIES counts retries after the first attempt, as pip --retrie
 });
 
 test('PIN_HASHES_TIMEOUT (seconds, fractions allowed) sets connect, first byte and stall timeouts', () => {
-  assert.deepEqual(httpSettingsFromEnv({ PIN_HASHES_TIMEOUT: '2.5' }).timeouts, { connectMs: 2500, responseMs: 2500, idleMs: 2500 });
+  assert.deepEqual(httpSettingsFromEnv({ PIN_HASHES_TIMEOUT: '2.5' }).timeouts, { connectMs: 2500, responseMs: 2500, idleMs: 2500, bodyMs: 1_800_000 });
+});
+
+test('PIN_HASHES_DOWNLOAD_TIMEOUT (seconds) limits one body, leaving the other timeouts alone', () => {
+  assert.deepEqual(httpSettingsFromEnv({ PIN_HASHES_DOWNLOAD_TIMEOUT: '90.5' }).timeouts, { ...DEFAULT_TIMEOUTS, bodyMs: 90_500 });
 });
 
 test('PIN_HASHES_RETRY_BASE_MS sets the first delay and a ceiling that follows it', () => {
@@ -35,6 +39,9 @@ for (const [name, value] of [
   ['PIN_HASHES_TIMEOUT', '1e3'],
   ['PIN_HASHES_TIMEOUT', '30s'],
   ['PIN_HASHES_RETRY_BASE_MS', 'NaN'],
+  ['PIN_HASHES_DOWNLOAD_TIMEOUT', '0'],
+  ['PIN_HASHES_DOWNLOAD_TIMEOUT', 'forever'],
+  ['PIN_HASHES_DOWNLOAD_TIMEOUT', '100000'],
 ] as const) {
   test(`${name}=${value} is an error naming the variable, not a silent default`, () => {
     assert.throws(
