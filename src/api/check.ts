@@ -5,7 +5,7 @@
  * Never writes anything, not even the cache. The indexes it trusted are reported, and a header
  * that chose an index the inputs and the environment do not name fails the check (index-trust.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { UnreadableFileError, readBoundedText } from '../fs/bounded-read.js';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { PinHashesError } from '../errors.js';
 import { DigestMismatchError } from '../download/hashing.js';
@@ -69,9 +69,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const lockFile = resolvePath(cwd, options.lockFile ?? 'requirements.txt');
   let text: string;
   try {
-    text = await readFile(lockFile, 'utf8');
-  } catch {
-    throw new PinHashesError('NO_LOCK', `Cannot read the lock ${options.lockFile ?? 'requirements.txt'}`, {
+    text = await readBoundedText(lockFile);
+  } catch (error) {
+    const why = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : error instanceof UnreadableFileError ? error.message : 'it cannot be read';
+    throw new PinHashesError('NO_LOCK', `Cannot read the lock ${options.lockFile ?? 'requirements.txt'}: ${why}`, {
       exitCode: 2,
       hint: 'Name the lock file (pin-hashes check path/to/requirements.txt) or make one with pin-hashes lock.',
     });

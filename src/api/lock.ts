@@ -4,10 +4,10 @@
  * claims) -> render -> write atomically, or not at all when nothing changed. Library code: no
  * printing, no exit codes; progress goes out through LockEvents, failures as PinHashesError.
  */
-import { readFile } from 'node:fs/promises';
 import { DigestCache } from '../cache/store.js';
 import { defaultCacheDir } from '../cache/location.js';
 import { PinHashesError } from '../errors.js';
+import { readBoundedText } from '../fs/bounded-read.js';
 import type { Lock } from '../lock/model.js';
 import { readLock } from '../lock/read.js';
 import { writeIfChanged } from '../lock/write.js';
@@ -107,7 +107,8 @@ export function openCache(options: LockOptions, env: Record<string, string | und
 
 async function readExistingText(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    // Bounded: the output path may be anything (a FIFO would block a plain read forever).
+    return await readBoundedText(path);
   } catch {
     return undefined;
   }

@@ -14,7 +14,7 @@
  * claim). Digests in a recalled lock were computed by us, in that earlier run.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readBoundedFile } from '../fs/bounded-read.js';
 import { resolve as resolvePath } from 'node:path';
 import type { DigestCache, RunRecord } from '../cache/store.js';
 import { mayCarrySecrets, stripCredentials } from '../http/redact.js';
@@ -32,7 +32,7 @@ import { VERSION } from './version.js';
  */
 export async function inputsDigest(run: PreparedRun): Promise<string> {
   const files = await Promise.all(
-    run.input.files.map(async (path) => [path, sha256(await readFile(resolvePath(run.cwd, path)))] as const),
+    run.input.files.map(async (path) => [path, sha256(await readBoundedFile(resolvePath(run.cwd, path)))] as const),
   );
   const requirement = (r: (typeof run.input.requirements)[number]): string[] => [formatRequirement(r.requirement), r.location.file, String(r.location.line)];
   const inputs = {

@@ -13,7 +13,7 @@
  * a backslash escapes the next character in a bare token, `#` starts a comment, and `macdef`
  * swallows lines up to an empty one.
  */
-import { readFile } from 'node:fs/promises';
+import { readBoundedText } from '../fs/bounded-read.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from './client.js';
@@ -113,7 +113,8 @@ export async function loadNetrc(env: Readonly<Record<string, string | undefined>
   for (const path of candidates) {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      // NETRC=/dev/null is the usual way to turn netrc off: read as empty, as pip reads it.
+      text = path === '/dev/null' ? '' : await readBoundedText(path);
     } catch (error) {
       if (isMissing(error)) continue;
       return { netrc: EMPTY_NETRC, path, problem: `${path} cannot be read (${errorCode(error)}); it is ignored` };

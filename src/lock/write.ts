@@ -3,7 +3,8 @@
  * Readers see the old file or the new one, never a torn one, and an interrupted run leaves the
  * old file as it was. Unchanged bytes are not rewritten, so the mtime stays too.
  */
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
+import { readBoundedText } from '../fs/bounded-read.js';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { trackTemp, untrackTemp } from '../cleanup.js';
@@ -12,7 +13,7 @@ export type WriteOutcome = 'unchanged' | 'written';
 
 
 export async function writeIfChanged(path: string, content: string): Promise<WriteOutcome> {
-  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  const existing = await readBoundedText(path).catch(() => undefined);
   if (existing === content) return 'unchanged';
   const temp = join(dirname(path), `.pin-hashes-tmp-${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   trackTemp(temp);

@@ -41,6 +41,8 @@ export interface Token {
   readonly position: number;
 }
 
+const RENDER_WIDTH = 120;
+
 /** A syntax error with packaging's rendering: message, source, and a `~~~^` span marker. */
 export class SyntaxErrorAt extends Error {
   constructor(
@@ -52,11 +54,23 @@ export class SyntaxErrorAt extends Error {
     this.name = 'SyntaxErrorAt';
   }
 
-  /** packaging's `ParserSyntaxError.__str__`. */
+  /**
+   * packaging's `ParserSyntaxError.__str__`; a source longer than a screen line is shown as a
+   * window around the error (an input line may be megabytes long, or not the user's text at all).
+   */
   render(): string {
-    const [start, end] = this.span;
+    let [start, end] = this.span;
+    let source = this.source;
+    if (source.length > RENDER_WIDTH) {
+      const from = Math.max(0, Math.min(start - 40, source.length - RENDER_WIDTH));
+      const to = Math.min(source.length, from + RENDER_WIDTH);
+      const lead = from > 0 ? '...' : '';
+      source = `${lead}${source.slice(from, to)}${to < source.length ? '...' : ''}`;
+      start = start - from + lead.length;
+      end = Math.min(end - from + lead.length, lead.length + (to - from));
+    }
     const marker = ' '.repeat(start) + '~'.repeat(Math.max(0, end - start)) + '^';
-    return `${this.reason}\n    ${this.source}\n    ${marker}`;
+    return `${this.reason}\n    ${source}\n    ${marker}`;
   }
 }
 

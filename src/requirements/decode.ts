@@ -62,6 +62,21 @@ function firstInvalidUtf8Line(data: Uint8Array): number {
 }
 
 export function decodeRequirementsFile(data: Uint8Array, file: string): string {
+  return refuseNul(decodeText(data, file), file);
+}
+
+/**
+ * Text files hold no NUL; a file that does is binary, or something like /proc/self/environ (whose
+ * NUL-separated "line" is the whole environment) that a hand-edited lock header pointed at.
+ */
+function refuseNul(text: string, file: string): string {
+  const at = text.indexOf('\0');
+  if (at === -1) return text;
+  const line = text.slice(0, at).split('\n').length;
+  throw inputError({ file, line }, 'contains a NUL byte: this is not a requirements file.', 'Check the path; if a lock header names it, regenerate the lock with pin-hashes lock.');
+}
+
+function decodeText(data: Uint8Array, file: string): string {
   for (const bom of BOMS) {
     if (!startsWith(data, bom.bytes)) continue;
     try {

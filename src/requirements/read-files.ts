@@ -1,6 +1,7 @@
 // Reads requirements files from disk, follows -r/-c, and folds every option line into one result
 // the way pip 23.2 updates its finder while it reads (req_file.py `handle_option_line`).
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import { UnreadableFileError, readBoundedFile } from '../fs/bounded-read.js';
 import { dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { PinHashesError } from '../errors.js';
 import { redactUrl } from '../http/redact.js';
@@ -129,7 +130,7 @@ class Reader {
     let data: Uint8Array;
     let identity: string;
     try {
-      data = await readFile(absolute);
+      data = await readBoundedFile(absolute);
       identity = await realpath(absolute);
     } catch (error) {
       throw this.openError(include, error);
@@ -188,6 +189,10 @@ class Reader {
     if (include.from === null) {
       return new PinHashesError('INPUT_ERROR', `${include.display}: could not open requirements file: ${reason}.`, {
         exitCode: 2,
+        hint:
+          error instanceof UnreadableFileError
+            ? 'Name a requirements file; if a lock header names this path, it was edited by hand: regenerate the lock with pin-hashes lock.'
+            : 'Check the path; the inputs a lock header names are relative to the lock\'s folder.',
         cause: error,
       });
     }
@@ -255,6 +260,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 function describeFsError(error: unknown): string {
+  if (error instanceof UnreadableFileError) return error.message;
   if (error instanceof Error && 'code' in error) {
     switch (error.code) {
       case 'ENOENT':
