@@ -23,6 +23,7 @@ import { resolve, type Resolution, type RootRequirement } from '../resolver/inde
 import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
 import { displayPath, regenerateCommand } from './command.js';
+import { allowedHashesOf, filterByInputHashes } from './input-hashes.js';
 
 export interface PipelineParams {
   preferences: ReadonlyMap<PackageName, Version>;
@@ -151,6 +152,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
   const events = options.events ?? {};
   const warnings = [...run.warnings];
   const upgrade = params.upgrade;
+  const inputHashes = allowedHashesOf([...run.input.requirements, ...run.input.constraints]);
   const session = openSession(
     run,
     {
@@ -204,9 +206,12 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
           yanked: pkg.yanked,
         };
         const files = fileLists[i];
+        const pin = `${pkg.name}==${pkg.version.toString()}`;
+        const allowed = inputHashes.get(pkg.name);
         if (files === undefined) {
           const reused = params.reuse?.get(pkg.name);
-          return { ...common, files: (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] })) };
+          const listed = (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] }));
+          return { ...common, files: allowed ? filterByInputHashes(pin, listed, allowed, warnings) : listed };
         }
         const verified = await Promise.all(files.map((file) => store.verify(file)));
         for (const v of verified) filenames.set(v.sha256, v.file.filename);
@@ -218,10 +223,8 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
           );
         }
         if (verified.length === 0) throw new Error(`Assertion failed: ${pkg.name}==${pkg.version.toString()} was resolved but has no file to hash`);
-        return {
-          ...common,
-          files: verified.map((v) => ({ filename: v.file.filename, url: v.file.url, sha256: v.sha256, size: v.size, evidence: v.evidence })),
-        };
+        const locked = verified.map((v) => ({ filename: v.file.filename, url: v.file.url, sha256: v.sha256, size: v.size, evidence: v.evidence }));
+        return { ...common, files: allowed ? filterByInputHashes(pin, locked, allowed, warnings) : locked };
       }),
     );
 
