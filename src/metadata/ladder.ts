@@ -12,6 +12,7 @@ import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
+import { computedAlgorithm } from '../download/hashing.js';
 import { PinHashesError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { HttpError, statusError } from '../http/errors.js';
@@ -161,12 +162,12 @@ async function fetchMetadataFile(file: IndexedFile, deps: MetadataDeps): Promise
   if (body === undefined) return undefined;
   if (typeof file.coreMetadata === 'object') {
     for (const [alg, claimed] of Object.entries(file.coreMetadata)) {
-      let computed: string;
-      try {
-        computed = createHash(alg).update(body).digest('hex');
-      } catch {
-        continue;
-      }
+      // The index's hashlib name mapped to Node's (sha3_256 -> sha3-256, blake2b -> blake2b512),
+      // as for artifacts: Node rejects hashlib's spellings, and a claim skipped for that reason
+      // would be a claim pip checks and we do not.
+      const nodeName = computedAlgorithm(alg);
+      if (nodeName === undefined) continue;
+      const computed = createHash(nodeName).update(body).digest('hex');
       if (computed !== claimed.toLowerCase()) {
         throw new MetadataError(
           file,

@@ -6,6 +6,7 @@
 import { PinHashesError } from '../errors.js';
 import type { ArtifactStore } from '../download/store.js';
 import { cacheKeyFor } from '../download/cache-key.js';
+import { hasCheckedClaim } from '../download/hashing.js';
 import type { DigestCache } from '../cache/store.js';
 import type { HttpClient } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
@@ -150,7 +151,8 @@ export class IndexProvider implements ResolverProvider {
     // Before any await: a hash-ahead download of this wheel starting now keeps its bytes for the ledger.
     ledger?.begin(file);
     const key = cache ? await cacheKeyFor(file) : undefined;
-    if (Object.keys(file.hashes).length === 0) this.#unclaimedMetadata = true;
+    // A claim we cannot check (blake2b_256 alone) names no bytes either: as unclaimed (hashing.ts).
+    if (!hasCheckedClaim(file.hashes)) this.#unclaimedMetadata = true;
     if (cache && key) {
       const cached = await cache.getMetadata(key);
       if (cached) {

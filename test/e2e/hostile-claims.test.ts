@@ -121,6 +121,18 @@ test('a file whose size changes between two range reads of one run: exit 1, the 
   await ws.assertPreviousUntouched();
 });
 
+// pip checks a .metadata claim with hashlib.new(name): sha3_256 and blake2b are names it knows.
+for (const alg of ['sha3_256', 'blake2b'] as const) {
+  test(`a .metadata file whose only digest claim (${alg}) is wrong: exit 1, as for sha256`, async () => {
+    const { ws, result } = await lockAgainstHostileIndex({
+      server: { format: 'json' },
+      setup: (s) => s.updateFile('dep', DEP_WHEEL, { claimMetadataHashes: { [alg]: 'ab'.repeat(alg === 'blake2b' ? 64 : 32) } }),
+    });
+    assertFailureMessage(result, 1, [depFile(), /\.metadata/, /ababab/]);
+    await ws.assertPreviousUntouched();
+  });
+}
+
 test('a .metadata file whose own digest claim is wrong: exit 1', async () => {
   const { ws, server, result } = await lockAgainstHostileIndex({
     setup: (s) => s.updateFile('dep', DEP_WHEEL, { claimMetadataSha256: 'ef'.repeat(32) }),

@@ -376,7 +376,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     let coreMetadata: PageFile['coreMetadata'] = false;
     if (settings.metadataFiles && (metadataBytes !== undefined || file.claimMetadataSha256 !== undefined)) {
       const claim = file.claimMetadataSha256 ?? stored.metadataSha256 ?? true;
-      coreMetadata = claim === true ? true : { sha256: claim };
+      coreMetadata = file.claimMetadataHashes ? { ...file.claimMetadataHashes } : claim === true ? true : { sha256: claim };
     }
     return {
       filename: file.filename,

@@ -17,6 +17,8 @@ export interface IndexFile {
   metadata?: Buffer | 'auto' | false;
   /** Advertise this sha256 for the .metadata file (or bare `true`) instead of the real digest. */
   claimMetadataSha256?: string | true;
+  /** Replaces the .metadata file's whole digest claim, e.g. { sha3_256: '...' }. */
+  claimMetadataHashes?: Record<string, string>;
   /** Page claims this sha256 instead of the real digest of `bytes`. */
   claimSha256?: string;
   /** Replaces the whole hash claim, e.g. { md5: '...' } or several algorithms. */
