@@ -121,7 +121,7 @@ async function lockMeasured(spec: HostileCase): Promise<HostileRun & { peakKb: n
   try {
     const out = join(dir, 'peak');
     const probe = pathToFileURL(join(projectRoot, 'dist', 'test', 'helpers', 'peak-rss.js')).href;
-    const run = await lockAgainstHostileIndex({ ...spec, env: { ...spec.env, NODE_OPTIONS: `--import=${probe}`, PIN_HASHES_TEST_PEAK_RSS: out } });
+    const run = await lockAgainstHostileIndex({ ...spec, env: { ...spec.env, NODE_OPTIONS: [process.env["NODE_OPTIONS"], `--import=${probe}`].filter(Boolean).join(" "), PIN_HASHES_TEST_PEAK_RSS: out } });
     const peakKb = Number(await readFile(out, 'utf8'));
     assert.ok(peakKb > 10 * 1024, `a plausible peak RSS was recorded (${peakKb} kB)`);
     return { ...run, peakKb };

@@ -14,15 +14,32 @@ export interface CliResult {
 export const cliPath = join(projectRoot, 'bin', 'pin-hashes.js');
 
 /**
- * Each run gets a fresh, empty digest cache unless the test names one (PIN_HASHES_CACHE_DIR in
- * `env`): runs must not see each other's records, nor the user's real cache.
+ * What the CLI under test inherits: the machine's environment without anything that would change
+ * what pin-hashes does (PIP_* settings, this machine's netrc, cache or config folders, an earlier
+ * PIN_HASHES_* setting). A developer's own pip configuration must not make a test pass or fail.
+ */
+export function cleanEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^(PIP_|PIN_HASHES_)/.test(key) || ['NETRC', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'HOME'].includes(key)) continue;
+    clean[key] = value;
+  }
+  return clean;
+}
+
+/**
+ * Each run gets a fresh, empty HOME and digest cache unless the test names them (HOME or
+ * PIN_HASHES_CACHE_DIR in `env`): runs must not see each other's records, nor the user's real
+ * cache or ~/.netrc. `env` values that are undefined remove a variable.
  */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  const ownCache = options.env?.['PIN_HASHES_CACHE_DIR'] === undefined ? mkdtempSync(join(tmpdir(), 'pin-hashes-cache-')) : undefined;
+  const given = options.env ?? {};
+  const ownCache = 'PIN_HASHES_CACHE_DIR' in given ? undefined : mkdtempSync(join(tmpdir(), 'pin-hashes-cache-'));
+  const ownHome = 'HOME' in given ? undefined : mkdtempSync(join(tmpdir(), 'pin-hashes-home-'));
   return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: options.cwd ?? projectRoot,
-      env: { ...process.env, ...(ownCache ? { PIN_HASHES_CACHE_DIR: ownCache } : {}), ...options.env },
+      env: { ...cleanEnvironment(), ...(ownCache ? { PIN_HASHES_CACHE_DIR: ownCache } : {}), ...(ownHome ? { HOME: ownHome } : {}), ...given },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -37,5 +54,6 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     });
   }).finally(() => {
     if (ownCache) rmSync(ownCache, { recursive: true, force: true });
+    if (ownHome) rmSync(ownHome, { recursive: true, force: true });
   });
 }

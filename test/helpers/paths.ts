@@ -20,10 +20,16 @@ export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url
 /** `../shared/data` beside the project: present on developer machines and in CI, not in a user's clone. */
 export const sharedDataDir = resolve(projectRoot, '..', 'shared', 'data');
 
-/** The folder under shared data, or undefined when it is absent (tests then skip with a notice). */
+/**
+ * The folder under shared data, or undefined when it is absent (tests then skip with a notice).
+ * Under CI (`CI` set) absence is an error: CI always has ../shared, so a skip there would be a
+ * suite silently not run (a moved folder, a typo in `sub`).
+ */
 export function sharedData(sub: string): string | undefined {
   const path = join(sharedDataDir, sub);
-  return existsSync(path) ? path : undefined;
+  if (existsSync(path)) return path;
+  if (process.env['CI']) throw new Error(`CI is set but ${path} is missing: the suites that need ../shared/data must run in CI`);
+  return undefined;
 }
 
 /** Whether a path exists (any kind of entry). */
