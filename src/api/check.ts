@@ -19,6 +19,7 @@ import { displayIndex, indexDisagreements, indexesNamedOutsideHeader, type Index
 import type { LockEvents, LockOptions } from './options.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
+import { HeaderArgvError, readHeaderArgv } from './lock-flags.js';
 
 export interface CheckOptions {
   /** The lock to check; default requirements.txt. */
@@ -200,61 +201,16 @@ async function directVersion(session: Session, pin: ExistingPin): Promise<Versio
 }
 
 /**
- * The lock options recorded in a header's regeneration command. Only the flags `lock` writes
- * there are read; anything else means the header was edited by hand.
+ * The lock options recorded in a header's regeneration command (the header rows of
+ * api/lock-flags.ts). Anything else means the header was edited by hand.
  */
 export function optionsFromCommand(argv: readonly string[], file: string): Omit<LockOptions, 'cwd' | 'env' | 'events'> {
-  const out: Omit<LockOptions, 'cwd' | 'env' | 'events'> & { inputs: string[] } = { inputs: [], extraIndexUrls: [], findLinks: [], onlyBinary: [], noBinary: [] };
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined) throw badHeader(file, `${flag} has no value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    switch (arg) {
-      case '--python-version':
-        out.pythonVersion = value(i++, arg);
-        break;
-      case '--python-platform':
-        out.pythonPlatform = value(i++, arg);
-        break;
-      case '--index-url':
-      case '-i':
-        out.indexUrl = value(i++, arg);
-        break;
-      case '--extra-index-url':
-        out.extraIndexUrls?.push(value(i++, arg));
-        break;
-      case '--find-links':
-      case '-f':
-        out.findLinks?.push(value(i++, arg));
-        break;
-      case '--no-index':
-        out.noIndex = true;
-        break;
-      case '--index-strategy':
-        out.mergeIndexes = value(i++, arg) === 'unsafe-best-match';
-        break;
-      case '--pre':
-        out.pre = true;
-        break;
-      case '--only-binary':
-        out.onlyBinary?.push(value(i++, arg));
-        break;
-      case '--no-binary':
-        out.noBinary?.push(value(i++, arg));
-        break;
-      case '-o':
-      case '--output-file':
-        i++;
-        break;
-      default:
-        if (arg.startsWith('-')) throw badHeader(file, `unknown option ${arg}`);
-        out.inputs.push(arg);
-    }
+  try {
+    return readHeaderArgv(argv);
+  } catch (error) {
+    if (error instanceof HeaderArgvError) throw badHeader(file, error.message);
+    throw error;
   }
-  return out;
 }
 
 function badHeader(file: string, problem: string): PinHashesError {

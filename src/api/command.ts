@@ -6,25 +6,32 @@
 import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
 import { stripCredentials } from '../http/redact.js';
 import { formatPlatform } from '../pep/tags.js';
+import { headerArgv, plainValues, type LockFlag } from './lock-flags.js';
 import { defaultOutput, isUrl, type PreparedRun } from './prepare.js';
 
 /** The command that regenerates this lock; `check` reads its options back (see api/check.ts). */
 export function regenerateCommand(run: PreparedRun): string {
   const { options, target, cwd, outputPath, inputs } = run;
   const base = outputPath === null ? cwd : dirname(outputPath);
-  const parts = ['pin-hashes', 'lock'];
-  parts.push('--python-version', target.pythonVersion.toString(), '--python-platform', formatPlatform(target.platform));
-  if (options.indexUrl) parts.push('--index-url', stripCredentials(options.indexUrl));
-  for (const url of options.extraIndexUrls ?? []) parts.push('--extra-index-url', stripCredentials(url));
-  for (const link of options.findLinks ?? []) parts.push('--find-links', isUrl(link) ? stripCredentials(link) : displayPath(base, resolvePath(cwd, link)));
-  if (options.noIndex) parts.push('--no-index');
-  if (options.mergeIndexes) parts.push('--index-strategy', 'unsafe-best-match');
-  if (options.pre) parts.push('--pre');
-  for (const v of options.onlyBinary ?? []) parts.push('--only-binary', v);
-  for (const v of options.noBinary ?? []) parts.push('--no-binary', v);
-  if (outputPath !== null && resolvePath(cwd, defaultOutput(inputs)) !== outputPath) parts.push('-o', displayPath(base, outputPath));
-  for (const inputPath of inputs) parts.push(displayPath(base, resolvePath(cwd, inputPath)));
-  return parts.map(shellQuote).join(' ');
+  const valuesOf = (flag: LockFlag): string[] => {
+    switch (flag.header) {
+      // The target as resolved (the host's Python when none was given): a lock names its target.
+      case 'target':
+        return [flag.key === 'pythonVersion' ? target.pythonVersion.toString() : formatPlatform(target.platform)];
+      case 'url':
+        return plainValues(flag, options).map(stripCredentials);
+      case 'path-or-url':
+        return plainValues(flag, options).map((v) => (isUrl(v) ? stripCredentials(v) : displayPath(base, resolvePath(cwd, v))));
+      case 'output':
+        return outputPath !== null && resolvePath(cwd, defaultOutput(inputs)) !== outputPath ? [displayPath(base, outputPath)] : [];
+      default:
+        return plainValues(flag, options);
+    }
+  };
+  // An input named like an option (`-x.in`) is written `./-x.in`, or check would read it as one.
+  const written = inputs.map((inputPath) => displayPath(base, resolvePath(cwd, inputPath))).map((p) => (p.startsWith('-') ? `./${p}` : p));
+  const argv = headerArgv(valuesOf, written);
+  return ['pin-hashes', 'lock', ...argv].map(shellQuote).join(' ');
 }
 
 /** Paths in the lock are relative to the lock's folder and use '/', so the file is the same on every machine. */

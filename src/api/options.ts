@@ -24,8 +24,8 @@ export interface LockOptions {
   extraIndexUrls?: string[] | undefined;
   findLinks?: string[] | undefined;
   noIndex?: boolean | undefined;
-  /** pip's merge of all indexes instead of first-index-wins. */
-  mergeIndexes?: boolean | undefined;
+  /** 'first-index' (default): a project comes from the first index that has it; 'unsafe-best-match': pip's merge of all indexes. */
+  indexStrategy?: 'first-index' | 'unsafe-best-match' | undefined;
   pythonVersion?: string | undefined;
   pythonPlatform?: string | undefined;
   pre?: boolean | undefined;

@@ -97,7 +97,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   const revalidate = sessionOptions.revalidate ?? (() => false);
   const index = new IndexClient(
     http,
-    { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.mergeIndexes ?? false },
+    { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.indexStrategy === 'unsafe-best-match' },
     retry,
     { onPage: events.onPage, onPageFromCache: events.onPageFromCache, onRetry: events.onRetry, onWarning: events.onWarning },
     cache ? { cache, mustRevalidate: (name) => options.refresh === true || revalidate(name) } : undefined,

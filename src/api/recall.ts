@@ -42,7 +42,7 @@ export async function inputsDigest(run: PreparedRun): Promise<string> {
     target: targetDescription(run.target),
     indexes: run.indexes.map(stripCredentials),
     findLinks: run.findLinks.map(stripCredentials),
-    mergeIndexes: run.options.mergeIndexes ?? false,
+    mergeIndexes: run.options.indexStrategy === 'unsafe-best-match',
     files,
     // ${VAR}s in the files expand from the environment: what they expanded to counts too.
     requirements: run.input.requirements.map(requirement),

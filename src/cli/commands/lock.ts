@@ -1,39 +1,61 @@
 /** `pin-hashes lock`: flags -> LockOptions (checked with zod) -> lock() -> one summary line. */
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { z } from 'zod';
 import { lock } from '../../api/lock.js';
 import { describeChange } from '../../api/changes.js';
+import { LOCK_FLAGS, type LockFlag } from '../../api/lock-flags.js';
+import type { LockOptions } from '../../api/options.js';
 import { redactUrl } from '../../http/redact.js';
 
 import { Reporter } from '../reporter.js';
 
+/** The zod check of one table row's value, as yargs hands it over. */
+function schemaOf(flag: LockFlag): z.ZodType {
+  switch (flag.kind) {
+    case 'boolean':
+      return z.boolean();
+    case 'strings':
+      return z.array(z.string());
+    case 'number':
+      return z.number().int().min(flag.range?.[0] ?? Number.MIN_SAFE_INTEGER).max(flag.range?.[1] ?? Number.MAX_SAFE_INTEGER);
+    case 'choice':
+      return z.enum(flag.choices as [string, ...string[]]);
+    case 'string':
+      return (flag.pattern ? z.string().regex(flag.pattern.regex, flag.pattern.message) : z.string()).optional();
+  }
+}
+
+/** The yargs declaration of one table row. */
+function yargsOption(flag: LockFlag): Options {
+  const common = { describe: flag.describe, ...(flag.alias ? { alias: flag.alias } : {}) };
+  switch (flag.kind) {
+    case 'boolean':
+      return { ...common, type: 'boolean', default: flag.default ?? false };
+    case 'strings':
+      return { ...common, type: 'string', array: true, default: [] as string[] };
+    case 'number':
+      return { ...common, type: 'number', default: flag.default };
+    case 'choice':
+      return { ...common, choices: flag.choices, default: flag.default };
+    case 'string':
+      return { ...common, type: 'string' };
+  }
+}
+
 const LockFlags = z.object({
   inputs: z.array(z.string()),
-  'output-file': z.string().optional(),
-  'index-url': z.string().optional(),
-  'extra-index-url': z.array(z.string()),
-  'find-links': z.array(z.string()),
-  'no-index': z.boolean(),
-  'index-strategy': z.enum(['first-index', 'unsafe-best-match']),
-  'python-version': z
-    .string()
-    .regex(/^\d+\.\d+(\.\d+)?$/, 'expected X.Y or X.Y.Z, e.g. 3.12')
-    .optional(),
-  'python-platform': z.string().optional(),
-  pre: z.boolean(),
-  'only-binary': z.array(z.string()),
-  'no-binary': z.array(z.string()),
-  'dry-run': z.boolean(),
-  upgrade: z.boolean(),
-  'upgrade-package': z.array(z.string()),
-  'cache-dir': z.string().optional(),
-  'no-cache': z.boolean(),
-  refresh: z.boolean(),
-  concurrency: z.number().int().min(1).max(64),
   json: z.boolean(),
   quiet: z.boolean(),
   verbose: z.boolean(),
+  ...Object.fromEntries(LOCK_FLAGS.map((flag) => [flag.name, schemaOf(flag)])),
 });
+
+/** yargs' parsed flags -> the library's options, row by row. */
+function lockOptionsOf(flags: Record<string, unknown> & { inputs: string[] }): LockOptions {
+  const options: Record<string, unknown> = { inputs: flags.inputs };
+  for (const flag of LOCK_FLAGS) options[flag.key] = flags[flag.name];
+  return options as unknown as LockOptions;
+}
 
 export function lockCommand(yargs: Argv): Argv {
   return yargs.command(
@@ -42,38 +64,7 @@ export function lockCommand(yargs: Argv): Argv {
     (y) =>
       y
         .positional('inputs', { type: 'string', array: true, default: [] as string[], describe: 'Requirements files (default: requirements.in)' })
-        .option('output-file', { alias: 'o', type: 'string', describe: "Output path ('-' prints); default: the input with .in replaced by .txt" })
-        .option('index-url', { alias: 'i', type: 'string', describe: 'Primary index (PEP 503/691 simple API base URL); default https://pypi.org/simple/' })
-        .option('extra-index-url', { type: 'string', array: true, default: [] as string[], describe: 'More indexes, tried after the primary one' })
-        .option('find-links', { alias: 'f', type: 'string', array: true, default: [] as string[], describe: 'Folders or pages of links to take files from too' })
-        .option('no-index', { type: 'boolean', default: false, describe: 'Use no index; only --find-links' })
-        .option('index-strategy', {
-          choices: ['first-index', 'unsafe-best-match'] as const,
-          default: 'first-index' as const,
-          describe: 'first-index: a project comes from the first index that has it; unsafe-best-match: merge all indexes as pip does',
-        })
-        .option('python-version', { type: 'string', describe: 'Target Python X.Y[.Z]; default: the python3 on PATH' })
-        .option('python-platform', { type: 'string', describe: 'Target platform: linux, macos, windows, x86_64-manylinux_2_28, aarch64-apple-darwin, ...; default: this machine' })
-        .option('pre', { type: 'boolean', default: false, describe: 'Allow pre-releases' })
-        .option('only-binary', { type: 'string', array: true, default: [] as string[], describe: "Wheels only for these packages (names, ':all:' or ':none:')" })
-        .option('no-binary', { type: 'string', array: true, default: [] as string[], describe: "Sdists only for these packages (names, ':all:' or ':none:')" })
-        .option('dry-run', { type: 'boolean', default: false, describe: 'Do everything but write the output' })
-        .option('concurrency', { type: 'number', default: 8, describe: 'Downloads at once' })
-        .option('upgrade', { alias: 'U', type: 'boolean', default: false, describe: 'Ignore the pins of the existing output: take the newest versions' })
-        .option('upgrade-package', {
-          alias: 'P',
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: "Free this package (and what must move with it); 'name<2' also constrains it",
-        })
-        .option('cache-dir', { type: 'string', describe: 'Digest cache folder (default: the platform cache folder, or PIN_HASHES_CACHE_DIR)' })
-        .option('no-cache', { type: 'boolean', default: false, describe: 'Download and hash every file again; read and write no cache' })
-        .option('refresh', {
-          type: 'boolean',
-          default: false,
-          describe: 'Ask the index for every project page, even one the cache holds and the index said is still fresh',
-        })
+        .options(Object.fromEntries(LOCK_FLAGS.map((flag) => [flag.name, yargsOption(flag)])))
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
         .example('$0 lock', 'requirements.in -> requirements.txt')
         .example('$0 lock requirements.in -o - --python-version 3.12', 'print the lock for Python 3.12')
@@ -87,28 +78,7 @@ export function lockCommand(yargs: Argv): Argv {
     async (argv) => {
       const flags = LockFlags.parse(argv);
       const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
-      const result = await lock({
-        inputs: flags.inputs,
-        outputFile: flags['output-file'],
-        indexUrl: flags['index-url'],
-        extraIndexUrls: flags['extra-index-url'],
-        findLinks: flags['find-links'],
-        noIndex: flags['no-index'],
-        mergeIndexes: flags['index-strategy'] === 'unsafe-best-match',
-        pythonVersion: flags['python-version'],
-        pythonPlatform: flags['python-platform'],
-        pre: flags.pre,
-        onlyBinary: flags['only-binary'],
-        noBinary: flags['no-binary'],
-        dryRun: flags['dry-run'],
-        upgrade: flags.upgrade,
-        upgradePackages: flags['upgrade-package'],
-        cacheDir: flags['cache-dir'],
-        noCache: flags['no-cache'],
-        refresh: flags.refresh,
-        concurrency: flags.concurrency,
-        events: reporter.events(),
-      });
+      const result = await lock({ ...lockOptionsOf(flags), events: reporter.events() });
       if (flags.json) {
         process.stdout.write(
           JSON.stringify(

@@ -1,0 +1,138 @@
+/**
+ * The one table of `pin-hashes lock` flags. The CLI's yargs options and their validation
+ * (cli/commands/lock.ts), the lock header's "To update, run:" command (api/command.ts) and its
+ * reader in `check` (api/check.ts) are all made from it: adding a flag is one row here plus the
+ * code that uses the option.
+ *
+ * A row with `header` shapes the lock: it is written into the header (in table order, so the
+ * order of the rows is the order of a header's options) and read back by `check`.
+ */
+import type { LockOptions } from './options.js';
+
+/** The LockOptions a flag can set (the rest are the library's own: cwd, env, events...). */
+export type FlagKey = Exclude<keyof LockOptions, 'inputs' | 'cwd' | 'env' | 'retry' | 'timeouts' | 'events'>;
+
+export type FlagKind = 'boolean' | 'string' | 'strings' | 'number' | 'choice';
+
+/** How a header writes the value: as given, without credentials (a URL), as a path relative to the lock (or a URL). */
+export type HeaderForm = 'as-is' | 'url' | 'path-or-url' | 'target' | 'output';
+
+export interface LockFlag {
+  /** Long name, without dashes. */
+  readonly name: string;
+  readonly alias?: string;
+  readonly key: FlagKey;
+  readonly kind: FlagKind;
+  readonly describe: string;
+  /** The CLI's default (booleans false, lists empty unless set). */
+  readonly default?: boolean | number | string;
+  readonly choices?: readonly string[];
+  /** For 'string': the accepted form, with the message shown otherwise. */
+  readonly pattern?: { readonly regex: RegExp; readonly message: string };
+  /** For 'number'. */
+  readonly range?: readonly [number, number];
+  /** Written into the lock's header, and how; absent: the flag does not shape the lock. */
+  readonly header?: HeaderForm;
+}
+
+export const LOCK_FLAGS: readonly LockFlag[] = [
+  { name: 'python-version', key: 'pythonVersion', kind: 'string', header: 'target', describe: 'Target Python X.Y[.Z]; default: the python3 on PATH', pattern: { regex: /^\d+\.\d+(\.\d+)?$/, message: 'expected X.Y or X.Y.Z, e.g. 3.12' } },
+  { name: 'python-platform', key: 'pythonPlatform', kind: 'string', header: 'target', describe: 'Target platform: linux, macos, windows, x86_64-manylinux_2_28, aarch64-apple-darwin, ...; default: this machine' },
+  { name: 'index-url', alias: 'i', key: 'indexUrl', kind: 'string', header: 'url', describe: 'Primary index (PEP 503/691 simple API base URL); default https://pypi.org/simple/' },
+  { name: 'extra-index-url', key: 'extraIndexUrls', kind: 'strings', header: 'url', describe: 'More indexes, tried after the primary one' },
+  { name: 'find-links', alias: 'f', key: 'findLinks', kind: 'strings', header: 'path-or-url', describe: 'Folders or pages of links to take files from too' },
+  { name: 'no-index', key: 'noIndex', kind: 'boolean', default: false, header: 'as-is', describe: 'Use no index; only --find-links' },
+  {
+    name: 'index-strategy',
+    key: 'indexStrategy',
+    kind: 'choice',
+    choices: ['first-index', 'unsafe-best-match'],
+    default: 'first-index',
+    header: 'as-is',
+    describe: 'first-index: a project comes from the first index that has it; unsafe-best-match: merge all indexes as pip does',
+  },
+  { name: 'pre', key: 'pre', kind: 'boolean', default: false, header: 'as-is', describe: 'Allow pre-releases' },
+  { name: 'only-binary', key: 'onlyBinary', kind: 'strings', header: 'as-is', describe: "Wheels only for these packages (names, ':all:' or ':none:')" },
+  { name: 'no-binary', key: 'noBinary', kind: 'strings', header: 'as-is', describe: "Sdists only for these packages (names, ':all:' or ':none:')" },
+  { name: 'output-file', alias: 'o', key: 'outputFile', kind: 'string', header: 'output', describe: "Output path ('-' prints); default: the input with .in replaced by .txt" },
+  { name: 'dry-run', key: 'dryRun', kind: 'boolean', default: false, describe: 'Do everything but write the output' },
+  { name: 'concurrency', key: 'concurrency', kind: 'number', default: 8, range: [1, 64], describe: 'Downloads at once' },
+  { name: 'upgrade', alias: 'U', key: 'upgrade', kind: 'boolean', default: false, describe: 'Ignore the pins of the existing output: take the newest versions' },
+  { name: 'upgrade-package', alias: 'P', key: 'upgradePackages', kind: 'strings', describe: "Free this package (and what must move with it); 'name<2' also constrains it" },
+  { name: 'cache-dir', key: 'cacheDir', kind: 'string', describe: 'Digest cache folder (default: the platform cache folder, or PIN_HASHES_CACHE_DIR)' },
+  { name: 'no-cache', key: 'noCache', kind: 'boolean', default: false, describe: 'Download and hash every file again; read and write no cache' },
+  { name: 'refresh', key: 'refresh', kind: 'boolean', default: false, describe: 'Ask the index for every project page, even one the cache holds and the index said is still fresh' },
+];
+
+/** The options a header records, as `check` reads them back. */
+export type HeaderOptions = Partial<Pick<LockOptions, FlagKey>> & { inputs: string[] };
+
+/** Values to write for one row, already in the header's form; the writer adds the flag before each. */
+export type HeaderValues = (flag: LockFlag) => readonly string[];
+
+/**
+ * The header's argv after `pin-hashes lock`: each header row in table order, then the inputs.
+ * `valuesOf` gives a row's values in their written form (credentials stripped, paths relative):
+ * the caller knows the run; this knows the order and the spelling.
+ */
+export function headerArgv(valuesOf: HeaderValues, inputs: readonly string[]): string[] {
+  const argv: string[] = [];
+  for (const flag of LOCK_FLAGS) {
+    if (flag.header === undefined) continue;
+    // The output is written with its short spelling, as users write it.
+    const spelled = flag.header === 'output' && flag.alias ? `-${flag.alias}` : `--${flag.name}`;
+    for (const value of valuesOf(flag)) argv.push(...(flag.kind === 'boolean' ? [spelled] : [spelled, value]));
+  }
+  argv.push(...inputs);
+  return argv;
+}
+
+/** The values of one row in a set of options, for rows written as given (booleans: ['true'] when set). */
+export function plainValues(flag: LockFlag, options: Partial<Pick<LockOptions, FlagKey>>): string[] {
+  const value = options[flag.key];
+  switch (flag.kind) {
+    case 'boolean':
+      return value === true ? ['true'] : [];
+    case 'strings':
+      return Array.isArray(value) ? value.map(String) : [];
+    case 'choice':
+      return value !== undefined && value !== flag.default ? [String(value)] : [];
+    default:
+      return value === undefined || value === '' ? [] : [String(value)];
+  }
+}
+
+export class HeaderArgvError extends Error {}
+
+/** Reads a header's argv back into options. Only header rows are known; anything else is an error (a hand edit). */
+export function readHeaderArgv(argv: readonly string[]): HeaderOptions {
+  const bySpelling = new Map<string, LockFlag>();
+  for (const flag of LOCK_FLAGS) {
+    if (flag.header === undefined) continue;
+    bySpelling.set(`--${flag.name}`, flag);
+    if (flag.alias) bySpelling.set(`-${flag.alias}`, flag);
+  }
+  const out: Record<string, unknown> & { inputs: string[] } = { inputs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const flag = bySpelling.get(arg);
+    if (flag === undefined) {
+      if (arg.startsWith('-')) throw new HeaderArgvError(`unknown option ${arg}`);
+      out.inputs.push(arg);
+      continue;
+    }
+    if (flag.kind === 'boolean') {
+      out[flag.key] = true;
+      continue;
+    }
+    const value = argv[++i];
+    if (value === undefined) throw new HeaderArgvError(`${arg} has no value`);
+    if (flag.kind === 'strings') ((out[flag.key] ??= []) as string[]).push(value);
+    else if (flag.kind === 'choice') {
+      if (!flag.choices?.includes(value)) throw new HeaderArgvError(`${arg} ${value} is not one of ${flag.choices?.join(', ')}`);
+      out[flag.key] = value;
+    } else if (flag.kind === 'number') out[flag.key] = Number(value);
+    else out[flag.key] = value;
+  }
+  return out as HeaderOptions;
+}
