@@ -19,8 +19,7 @@ import type { IndexedFile } from '../package-index/types.js';
 import { cacheKeyFor } from './cache-key.js';
 import type { DigestCache } from '../cache/store.js';
 import { coversCheckedClaims, hasCheckedClaim, hashStream, readLimitFor, uncheckedAlgorithms, verifyClaims, type Evidence } from './hashing.js';
-import type { ArtifactInspector } from '../metadata/cross-check.js';
-import type { ZipMemberScanner } from '../metadata/zip-stream.js';
+import type { ArtifactInspector, ChunkScanner } from './inspector.js';
 
 export interface VerifiedFile {
   file: IndexedFile;
@@ -220,7 +219,7 @@ export class ArtifactStore {
     }
     // Usually the wheel's METADATA is picked out of the stream while it is hashed; when the
     // layout does not allow that, the file is fetched again into a temp copy and read from disk.
-    let scanner: ZipMemberScanner | undefined;
+    let scanner: ChunkScanner<unknown> | undefined;
     const verified = await this.#downloadOnce(
       file,
       undefined,
@@ -253,7 +252,7 @@ export class ArtifactStore {
     file: IndexedFile,
     saveTo: string | undefined,
     opened: StreamResponse | undefined,
-    newScanner: (() => ZipMemberScanner) | undefined,
+    newScanner: (() => ChunkScanner<unknown>) | undefined,
     ticket?: Ticket,
   ): Promise<VerifiedFile> {
     const result = await withRetries(

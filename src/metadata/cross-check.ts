@@ -11,6 +11,7 @@
  * to `inspect()` after the claims were verified. Either side may come first: a download that ends
  * before the metadata read is remembered and compared when the metadata arrives.
  */
+import type { ArtifactInspector } from '../download/inspector.js';
 import { PinHashesError } from '../errors.js';
 import type { IndexedFile } from '../package-index/types.js';
 import { normalizeExtra, normalizeName } from '../pep/names.js';
@@ -24,20 +25,8 @@ import { ZipMemberScanner, type ScanResult } from './zip-stream.js';
 /** As the ladder's limit for METADATA: real ones are kilobytes. */
 const MAX_SCANNED_METADATA_BYTES = 8 * 1024 * 1024;
 
-/** The hook the artifact store calls; see src/download/store.ts. */
-export interface ArtifactInspector {
-  /** Asked when a download of `file` starts: look at its bytes? */
-  wants(file: IndexedFile): boolean;
-  /** A scanner fed the bytes of one download attempt as they are hashed (a new one per attempt). */
-  scanner(file: IndexedFile): ZipMemberScanner;
-  /**
-   * After the claims were verified: what the scanner found. Returns false when the scan could
-   * not tell (the store then keeps a temp copy of a second download and calls inspect()).
-   */
-  inspectScan(file: IndexedFile, scan: ScanResult): Promise<boolean>;
-  /** The verified bytes of `file` at `path` (removed by the store afterwards); throws to fail the run. */
-  inspect(file: IndexedFile, path: string): Promise<void>;
-}
+/** The hook the artifact store calls (download/inspector.ts), with what a wheel's scan finds. */
+export type WheelInspector = ArtifactInspector<ScanResult>;
 
 /** Where the metadata the resolver used came from, relative to the artifact's hashed bytes. */
 export type MetadataSource = 'metadata-file' | 'range-reads' | 'same-bytes';
@@ -68,7 +57,7 @@ interface Used {
   source: Exclude<MetadataSource, 'same-bytes'>;
 }
 
-export class MetadataLedger implements ArtifactInspector {
+export class MetadataLedger implements WheelInspector {
   readonly #readWheel: WheelMetadataReader;
   readonly #readBytes: MetadataBytesReader;
   /** Metadata reads started (the store may be asked about them before they end). */
