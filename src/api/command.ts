@@ -7,7 +7,8 @@ import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
 import { stripCredentials } from '../http/redact.js';
 import { formatPlatform } from '../pep/tags.js';
 import { headerArgv, plainValues, type LockFlag } from './lock-flags.js';
-import { defaultOutput, isUrl, type PreparedRun } from './prepare.js';
+import { isUrl } from '../http/url-text.js';
+import { defaultOutput, type PreparedRun } from './prepare.js';
 
 /** The command that regenerates this lock; `check` reads its options back (see api/check.ts). */
 export function regenerateCommand(run: PreparedRun): string {

@@ -5,6 +5,7 @@
  */
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { PinHashesError } from '../errors.js';
+import { isUrl } from '../http/url-text.js';
 import { formatPlatform, parsePythonPlatform } from '../pep/tags.js';
 import { makeTarget, type Target } from '../pep/target.js';
 import type { FormatControl } from '../requirements/format-control.js';
@@ -99,8 +100,3 @@ function indexUrls(input: RequirementsInput, options: LockOptions, fromEnv: EnvI
     indexesAsWritten: [primaryWritten, ...input.extraIndexUrls.map((u) => u.url), ...extras],
   };
 }
-
-export function isUrl(location: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
-}
-

@@ -19,6 +19,7 @@ import type { IndexedFile } from '../package-index/types.js';
 import { cacheKeyFor } from './cache-key.js';
 import type { DigestCache } from '../cache/store.js';
 import { coversCheckedClaims, hasCheckedClaim, hashStream, readLimitFor, uncheckedAlgorithms, verifyClaims, type Evidence } from './hashing.js';
+import { fileGoneError } from './file-gone.js';
 import type { ArtifactInspector, ChunkScanner } from './inspector.js';
 
 export interface VerifiedFile {
@@ -271,11 +272,7 @@ export class ArtifactStore {
         }
         if (response.status === 404 || response.status === 410) {
           response.body.resume();
-          throw new PinHashesError(
-            'FILE_GONE',
-            `${file.filename}: listed by ${file.source} but the download answered ${response.status} (${redactUrl(file.url)})`,
-            { exitCode: 2, hint: 'The index lists a file it does not serve; try again later or report it to the index.' },
-          );
+          throw fileGoneError(file, response.status);
         }
         if (response.status < 200 || response.status > 299) {
           response.body.resume();

@@ -12,6 +12,7 @@ import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
+import { fileGoneError } from '../download/file-gone.js';
 import { computedAlgorithm } from '../download/hashing.js';
 import { PinHashesError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
@@ -211,11 +212,7 @@ async function readWheelMetadata(file: IndexedFile, deps: MetadataDeps): Promise
 /** A listed file the server does not have is the index's fault, said in the store's words. */
 function fileGone(file: IndexedFile, error: unknown): unknown {
   if (!(error instanceof HttpError) || (error.status !== 404 && error.status !== 410)) return error;
-  return new PinHashesError('FILE_GONE', `${file.filename}: listed by ${file.source} but the download answered ${error.status} (${redactUrl(file.url)})`, {
-    exitCode: 2,
-    hint: 'The index lists a file it does not serve; try again later or report it to the index.',
-    cause: error,
-  });
+  return fileGoneError(file, error.status, error);
 }
 
 async function wheelMetadataFrom(source: RandomAccess, file: IndexedFile): Promise<DistributionMetadata> {

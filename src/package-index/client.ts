@@ -5,6 +5,7 @@
  * reported as shadowing. `mergeIndexes` opts into pip's behaviour (all indexes' files merged).
  * Find-links locations are always merged, as in pip and uv.
  */
+import { isUrl } from '../http/url-text.js';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -250,9 +251,6 @@ async function listFolder(location: string): Promise<RawLink[]> {
   return entries.sort().map((entry) => ({ url: pathToFileURL(join(dir, entry)).toString() }));
 }
 
-function isUrl(location: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
-}
 
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : url + '/';

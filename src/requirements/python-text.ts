@@ -9,13 +9,8 @@ const PY_WHITESPACE_CHARS =
 /** Regex source for one Python whitespace character, to build other patterns with. */
 export const PY_WHITESPACE = `[${PY_WHITESPACE_CHARS}]`;
 
-const LEADING_WHITESPACE = new RegExp(`^${PY_WHITESPACE}+`);
-const TRAILING_WHITESPACE = new RegExp(`${PY_WHITESPACE}+$`);
-
-/** Python `str.strip()` with no argument. */
-export function pyStrip(text: string): string {
-  return text.replace(LEADING_WHITESPACE, '').replace(TRAILING_WHITESPACE, '');
-}
+/** Python `str.strip()` with no argument: one implementation, the PEP parsers' own. */
+export { pyStrip } from '../pep/pychars.js';
 
 /** Python `str.strip(chars)` for one character: removes every leading and trailing `char`. */
 export function pyStripChar(text: string, char: string): string {

@@ -13,6 +13,7 @@
  *
  * The same facts are returned as data (`NoSolutionExplanation`) for `--json` and tests.
  */
+import { joinAnd } from './join-words.js';
 import { PinHashesError } from '../errors.js';
 import type { PackageName } from '../pep/names.js';
 import { Version } from '../pep/version.js';
@@ -211,10 +212,6 @@ function describeVersions(versions: readonly string[], conjunction: 'and' | 'or'
   return `${sorted[0] ?? ''} to ${sorted[sorted.length - 1] ?? ''} (${sorted.length} versions)`;
 }
 
-function joinAnd(parts: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
-  if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} ${conjunction} ${parts[parts.length - 1] ?? ''}`;
-}
 
 async function projectReport(
   name: PackageName,

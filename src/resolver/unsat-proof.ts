@@ -18,6 +18,7 @@
  * changes an answer pip would find. Metadata comes through the memoised provider, within a
  * budget, because a proof may need versions the search never looked at.
  */
+import { joinAnd } from './join-words.js';
 import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
 import type { SpecifierSet } from '../pep/specifiers.js';
@@ -318,7 +319,3 @@ export class UnsatProver {
   }
 }
 
-function joinAnd(parts: readonly string[]): string {
-  if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] ?? ''}`;
-}
