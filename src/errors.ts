@@ -16,12 +16,68 @@ export interface PinHashesErrorOptions {
   exitCode?: ExitCode;
 }
 
+/**
+ * Every code a PinHashesError may carry: the stable names that tests, `--json` and library
+ * callers match on. A new code is added here (tsc refuses an unknown one).
+ */
+export type ErrorCode =
+  | 'BAD_ARCHIVE'
+  | 'BAD_DIRECT_REFERENCE'
+  | 'BAD_INDEX_PAGE'
+  | 'BAD_LOCK'
+  | 'BAD_LOCK_HEADER'
+  | 'BAD_METADATA'
+  | 'BAD_RANGE'
+  | 'BAD_SETTING'
+  | 'BAD_URL'
+  | 'BODY_TIME_LIMIT'
+  | 'CANCELLED'
+  | 'CONTENT_ENCODING'
+  | 'DIGEST_MISMATCH'
+  | 'FILE_CHANGED'
+  | 'FILE_ERROR'
+  | 'FILE_GONE'
+  | 'HASH_NOT_ALLOWED'
+  | 'HTTP_AUTH'
+  | 'HTTP_STATUS'
+  | 'INPUT_ERROR'
+  | 'INVALID_FILENAME'
+  | 'INVALID_MARKER'
+  | 'INVALID_METADATA'
+  | 'INVALID_PLATFORM'
+  | 'INVALID_PYTHON_VERSION'
+  | 'INVALID_REQUIREMENT'
+  | 'INVALID_SPECIFIER'
+  | 'INVALID_TAG'
+  | 'INVALID_VERSION'
+  | 'METADATA_MISMATCH'
+  | 'METADATA_NEEDS_BUILD'
+  | 'NETWORK_ERROR'
+  | 'NOT_A_PIN_HASHES_LOCK'
+  | 'NO_LOCK'
+  | 'NO_PYTHON'
+  | 'NO_SOLUTION'
+  | 'NO_SOURCES'
+  | 'OUTPUT_IS_INPUT'
+  | 'PAGE_TOO_LARGE'
+  | 'RANGE_IGNORED'
+  | 'REDIRECT_LOOP'
+  | 'RESOLUTION_TOO_COMPLEX'
+  | 'SIZE_MISMATCH'
+  | 'TEMP_WRITE'
+  | 'TIMEOUT'
+  | 'TRUNCATED'
+  | 'UNDEFINED_MARKER_COMPARISON'
+  | 'UNDEFINED_MARKER_VARIABLE'
+  | 'UNSUPPORTED_HASH_OPTION'
+  | 'USAGE';
+
 export class PinHashesError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly exitCode: ExitCode;
 
-  constructor(code: string, message: string, options: PinHashesErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: PinHashesErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PinHashesError';
     this.code = code;
@@ -32,7 +88,7 @@ export class PinHashesError extends Error {
 
 /** Input that does not follow a standard (a version, specifier, marker, filename, metadata). */
 export class ParseError extends PinHashesError {
-  constructor(code: string, message: string, options: PinHashesErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: PinHashesErrorOptions = {}) {
     super(code, message, options);
     this.name = 'ParseError';
   }

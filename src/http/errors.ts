@@ -1,4 +1,4 @@
-import { PinHashesError } from '../errors.js';
+import { PinHashesError, type ErrorCode } from '../errors.js';
 import { redactUrl } from './redact.js';
 
 /** A transport failure or an HTTP status we did not want. `retryable` drives the one retry owner. */
@@ -10,7 +10,7 @@ export class HttpError extends PinHashesError {
   constructor(
     url: string,
     message: string,
-    options: { status?: number; retryable: boolean; hint?: string; cause?: unknown; code?: string },
+    options: { status?: number; retryable: boolean; hint?: string; cause?: unknown; code?: ErrorCode },
   ) {
     super(options.code ?? (options.status === undefined ? 'NETWORK_ERROR' : 'HTTP_STATUS'), message, {
       exitCode: 2,

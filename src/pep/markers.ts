@@ -25,7 +25,7 @@
  * - `extras` and `dependency_groups` (PEP 751 lock files) are sets: they may only be the
  *   right-hand side of `in`/`not in`, and must be supplied to evaluate.
  */
-import { ParseError } from '../errors.js';
+import { ParseError, type ErrorCode } from '../errors.js';
 import { normalizeExtra, normalizeName } from './names.js';
 import { SyntaxErrorAt, Tokenizer } from './pep508-tokenizer.js';
 import { Specifier } from './specifiers.js';
@@ -405,7 +405,7 @@ function mentions(node: MarkerNode, name: MarkerVariable): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-function toParseError(error: unknown, code: string): unknown {
+function toParseError(error: unknown, code: ErrorCode): unknown {
   return error instanceof SyntaxErrorAt ? new ParseError(code, error.render()) : error;
 }
 
