@@ -275,7 +275,7 @@ function ruledOutMatching(report: ProjectReport, requirement: NodeRequirement): 
   });
 }
 
-/** Builds the error for the causes of the final conflict. */
+/** Builds the error for the causes of the final conflict: the kind of failure picks the explanation. */
 export async function explainNoSolution(
   rawCauses: readonly Cause[],
   context: ExplainContext,
@@ -299,59 +299,12 @@ export async function explainNoSolution(
     return entry === undefined ? [] : [{ name, specifier: entry.specifier.toString(), sources: [...entry.sources] }];
   });
 
-  if (pythonCauses.length > 0) {
-    const explanation: NoSolutionExplanation = {
-      kind: 'requires-python',
-      pythonVersion: python,
-      causes,
-      constraints,
-      projects: [],
-      steps: [],
-      branches: [],
-    };
-    const parts = causes.map((c) => `${describeRequiredBy(c.requiredBy)} requires ${c.requirement}`);
-    const message =
-      parts.length === 1
-        ? `No solution: ${parts[0] ?? ''}, but the target is Python ${python}.`
-        : `No solution for Python ${python}: ${parts.join('; ')}.`;
-    return new NoSolutionError(
-      message,
-      explanation,
-      `Resolve for a Python version these packages support (--python-version), or require versions that support Python ${python}.`,
-    );
-  }
+  if (pythonCauses.length > 0) return requiresPythonError(causes, constraints, python);
 
   const single = relevant.length === 1 ? relevant[0] : undefined;
   const singleCause = causes.length === 1 ? causes[0] : undefined;
   if (single !== undefined && singleCause !== undefined && singleCause.name !== null && !context.constraints.has(singleCause.name)) {
-    const report = await projectReport(singleCause.name, single.requirement, context);
-    const explanation: NoSolutionExplanation = {
-      kind: 'no-matching-distribution',
-      pythonVersion: python,
-      causes,
-      constraints,
-      projects: [report],
-      steps: [],
-      branches: [],
-    };
-    const head = `No matching distribution found for ${singleCause.requirement} (required by ${describeRequiredBy(singleCause.requiredBy)})`;
-    const ruledOut = ruledOutMatching(report, single.requirement);
-    let message: string;
-    if (single.requirement.kind === 'unsatisfiable') {
-      message = `${head}: the direct reference gives no distribution usable for the target.`;
-    } else if (!report.onIndex) {
-      message = `${head}: no index has a project named ${singleCause.name}.`;
-    } else {
-      message = `${head}. Usable versions: ${listVersions(report.versions)}.`;
-      if (ruledOut.length > 0) {
-        message += ` Ruled out: ${describeRuledOut(ruledOut, python)}.`;
-      } else if (report.versions.length === 0 && report.ruledOut.length > 0) {
-        // Nothing matches, and nothing else is usable either: say why, or the line explains nothing.
-        message += ` No version matches ${singleCause.requirement}; the others are ruled out: ${describeRuledOut(report.ruledOut, python)}.`;
-      }
-    }
-    const reasons = ruledOut.length > 0 || report.versions.length > 0 ? ruledOut : report.ruledOut;
-    return new NoSolutionError(message, explanation, hintFor(reasons.map((r) => r.reason), report.onIndex));
+    return noMatchingDistributionError(single, { ...singleCause, name: singleCause.name }, causes, constraints, context);
   }
 
   if (context.prover !== undefined) {
@@ -360,7 +313,81 @@ export async function explainNoSolution(
     const proof = await context.prover.attempt(EXPLAIN_PROOF_BUDGET);
     if (proof !== null && (proof.steps.length > 1 || proof.branches.length > 0)) return explainProof(proof, context, causes);
   }
+  return conflictError(causes, names, constraints, context);
+}
 
+type ConstraintNote = NoSolutionExplanation['constraints'][number];
+
+/** The target's Python is outside what the chosen versions require. */
+function requiresPythonError(causes: ConflictCause[], constraints: ConstraintNote[], python: string): NoSolutionError {
+  const explanation: NoSolutionExplanation = {
+    kind: 'requires-python',
+    pythonVersion: python,
+    causes,
+    constraints,
+    projects: [],
+    steps: [],
+    branches: [],
+  };
+  const parts = causes.map((c) => `${describeRequiredBy(c.requiredBy)} requires ${c.requirement}`);
+  const message =
+    parts.length === 1
+      ? `No solution: ${parts[0] ?? ''}, but the target is Python ${python}.`
+      : `No solution for Python ${python}: ${parts.join('; ')}.`;
+  return new NoSolutionError(
+    message,
+    explanation,
+    `Resolve for a Python version these packages support (--python-version), or require versions that support Python ${python}.`,
+  );
+}
+
+/** One requirement that nothing on the index satisfies: say what there is and what was ruled out. */
+async function noMatchingDistributionError(
+  single: Cause,
+  singleCause: ConflictCause & { name: PackageName },
+  causes: ConflictCause[],
+  constraints: ConstraintNote[],
+  context: ExplainContext,
+): Promise<NoSolutionError> {
+  const python = context.pythonVersion.toString();
+  const report = await projectReport(singleCause.name, single.requirement, context);
+  const explanation: NoSolutionExplanation = {
+    kind: 'no-matching-distribution',
+    pythonVersion: python,
+    causes,
+    constraints,
+    projects: [report],
+    steps: [],
+    branches: [],
+  };
+  const head = `No matching distribution found for ${singleCause.requirement} (required by ${describeRequiredBy(singleCause.requiredBy)})`;
+  const ruledOut = ruledOutMatching(report, single.requirement);
+  let message: string;
+  if (single.requirement.kind === 'unsatisfiable') {
+    message = `${head}: the direct reference gives no distribution usable for the target.`;
+  } else if (!report.onIndex) {
+    message = `${head}: no index has a project named ${singleCause.name}.`;
+  } else {
+    message = `${head}. Usable versions: ${listVersions(report.versions)}.`;
+    if (ruledOut.length > 0) {
+      message += ` Ruled out: ${describeRuledOut(ruledOut, python)}.`;
+    } else if (report.versions.length === 0 && report.ruledOut.length > 0) {
+      // Nothing matches, and nothing else is usable either: say why, or the line explains nothing.
+      message += ` No version matches ${singleCause.requirement}; the others are ruled out: ${describeRuledOut(report.ruledOut, python)}.`;
+    }
+  }
+  const reasons = ruledOut.length > 0 || report.versions.length > 0 ? ruledOut : report.ruledOut;
+  return new NoSolutionError(message, explanation, hintFor(reasons.map((r) => r.reason), report.onIndex));
+}
+
+/** Requirements that cannot hold together: one line per parent and requirement, then the constraints. */
+async function conflictError(
+  causes: ConflictCause[],
+  names: PackageName[],
+  constraints: ConstraintNote[],
+  context: ExplainContext,
+): Promise<NoSolutionError> {
+  const python = context.pythonVersion.toString();
   const projects: ProjectReport[] = [];
   for (const name of names) {
     const report = await projectReport(name, null, context);
