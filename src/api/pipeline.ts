@@ -16,6 +16,7 @@ import type { ExistingPin } from '../lock/read.js';
 import { lockedDirectUrl } from '../lock/direct-url.js';
 import { renderRequirementsTxt } from '../lock/requirements-txt.js';
 import { IndexClient } from '../package-index/client.js';
+import type { IndexedFile } from '../package-index/types.js';
 import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
 import { IndexProvider } from '../provider/index-provider.js';
@@ -185,8 +186,6 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
 
     events.onPhase?.('hashing');
     const filenames = new Map<string, string>();
-    // A locked file with no digest claim is downloaded again by every run: its bytes may change.
-    let unclaimedFile = false;
     const fileLists = await Promise.all(
       resolution.packages.map((pkg) => {
         const reused = params.reuse?.get(pkg.name);
@@ -196,37 +195,8 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
     );
     session.keepOnly(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
     events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
-    const packages: LockedPackage[] = await Promise.all(
-      resolution.packages.map(async (pkg, i): Promise<LockedPackage> => {
-        const common = {
-          name: pkg.name,
-          version: pkg.version.toString(),
-          url: pkg.url === null ? null : lockedDirectUrl(pkg.url),
-          via: pkg.via,
-          yanked: pkg.yanked,
-        };
-        const files = fileLists[i];
-        const pin = `${pkg.name}==${pkg.version.toString()}`;
-        const allowed = inputHashes.get(pkg.name);
-        if (files === undefined) {
-          const reused = params.reuse?.get(pkg.name);
-          const listed = (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] }));
-          return { ...common, files: allowed ? filterByInputHashes(pin, listed, allowed, warnings) : listed };
-        }
-        const verified = await Promise.all(files.map((file) => store.verify(file)));
-        for (const v of verified) filenames.set(v.sha256, v.file.filename);
-        // A file no claim we check names (hashing.ts) may change behind the same page: not recalled.
-        if (files.some((file) => !hasCheckedClaim(file.hashes) || !/^https?:/i.test(file.url))) unclaimedFile = true;
-        if (pkg.yanked) {
-          warnings.push(
-            `${pkg.name}==${pkg.version.toString()} is yanked${pkg.yankedReason ? ` (${pkg.yankedReason})` : ''}; it is locked because it is pinned exactly`,
-          );
-        }
-        if (verified.length === 0) throw new Error(`Assertion failed: ${pkg.name}==${pkg.version.toString()} was resolved but has no file to hash`);
-        const locked = verified.map((v) => ({ filename: v.file.filename, url: v.file.url, sha256: v.sha256, size: v.size, evidence: v.evidence }));
-        return { ...common, files: allowed ? filterByInputHashes(pin, locked, allowed, warnings) : locked };
-      }),
-    );
+    const hashing: HashingContext = { store, reuse: params.reuse, inputHashes, warnings, filenames, unclaimedFile: false };
+    const packages = await Promise.all(resolution.packages.map((pkg, i) => lockedPackage(pkg, fileLists[i], hashing)));
 
     const lock: Lock = {
       header: {
@@ -237,11 +207,57 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
       },
       packages,
     };
-    const reusableUntil = unclaimedFile || provider.readUnclaimedMetadata ? 0 : session.index.freshUntil;
+    // A locked file with no digest claim is downloaded again by every run: its bytes may change.
+    const reusableUntil = hashing.unclaimedFile || provider.readUnclaimedMetadata ? 0 : session.index.freshUntil;
     return { lock, content: renderRequirementsTxt(lock), resolution, filenames, warnings, reusableUntil };
   } finally {
     await session.close();
   }
+}
+
+type ResolvedPackage = Resolution['packages'][number];
+
+interface HashingContext {
+  readonly store: ArtifactStore;
+  readonly reuse: PipelineParams['reuse'];
+  readonly inputHashes: ReturnType<typeof allowedHashesOf>;
+  readonly warnings: string[];
+  /** sha256 -> filename, for the change report. */
+  readonly filenames: Map<string, string>;
+  /** Set when a locked file has no claim we check: the run cannot be recalled later. */
+  unclaimedFile: boolean;
+}
+
+/**
+ * One resolved package as locked: every file hashed by the store (or, for check, the pin's
+ * listed hashes when its version did not move: `files` undefined), then filtered by the
+ * inputs' --hash options.
+ */
+async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefined, ctx: HashingContext): Promise<LockedPackage> {
+  const common = {
+    name: pkg.name,
+    version: pkg.version.toString(),
+    url: pkg.url === null ? null : lockedDirectUrl(pkg.url),
+    via: pkg.via,
+    yanked: pkg.yanked,
+  };
+  const pin = `${pkg.name}==${pkg.version.toString()}`;
+  const allowed = ctx.inputHashes.get(pkg.name);
+  if (files === undefined) {
+    const reused = ctx.reuse?.get(pkg.name);
+    const listed = (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] }));
+    return { ...common, files: allowed ? filterByInputHashes(pin, listed, allowed, ctx.warnings) : listed };
+  }
+  const verified = await Promise.all(files.map((file) => ctx.store.verify(file)));
+  for (const v of verified) ctx.filenames.set(v.sha256, v.file.filename);
+  // A file no claim we check names (hashing.ts) may change behind the same page: not recalled.
+  if (files.some((file) => !hasCheckedClaim(file.hashes) || !/^https?:/i.test(file.url))) ctx.unclaimedFile = true;
+  if (pkg.yanked) {
+    ctx.warnings.push(`${pin} is yanked${pkg.yankedReason ? ` (${pkg.yankedReason})` : ''}; it is locked because it is pinned exactly`);
+  }
+  if (verified.length === 0) throw new Error(`Assertion failed: ${pin} was resolved but has no file to hash`);
+  const locked = verified.map((v) => ({ filename: v.file.filename, url: v.file.url, sha256: v.sha256, size: v.size, evidence: v.evidence }));
+  return { ...common, files: allowed ? filterByInputHashes(pin, locked, allowed, ctx.warnings) : locked };
 }
 
 function sameTarget(pin: ExistingPin, version: Version, url: string | null): boolean {
