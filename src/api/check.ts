@@ -19,7 +19,7 @@ import { displayIndex, indexDisagreements, indexesNamedOutsideHeader, type Index
 import type { LockEvents, LockOptions } from './options.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
-import { HeaderArgvError, readHeaderArgv } from './lock-flags.js';
+import { DEFAULT_LOCK_FILE, HeaderArgvError, readHeaderArgv } from './lock-flags.js';
 
 export interface CheckOptions {
   /** The lock to check; default requirements.txt. */
@@ -67,26 +67,27 @@ export interface CheckResult {
 
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const cwd = options.cwd ?? process.cwd();
-  const lockFile = resolvePath(cwd, options.lockFile ?? 'requirements.txt');
+  const lockName = options.lockFile ?? DEFAULT_LOCK_FILE;
+  const lockFile = resolvePath(cwd, lockName);
   let text: string;
   try {
     text = await readBoundedText(lockFile);
   } catch (error) {
     const why = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : error instanceof UnreadableFileError ? error.message : 'it cannot be read';
-    throw new PinHashesError('NO_LOCK', `Cannot read the lock ${options.lockFile ?? 'requirements.txt'}: ${why}`, {
+    throw new PinHashesError('NO_LOCK', `Cannot read the lock ${lockName}: ${why}`, {
       exitCode: 2,
       hint: 'Name the lock file (pin-hashes check path/to/requirements.txt) or make one with pin-hashes lock.',
     });
   }
-  const existing = readLock(text, options.lockFile ?? 'requirements.txt', options.env ?? process.env);
+  const existing = readLock(text, lockName, options.env ?? process.env);
   if (existing.command === null) {
-    throw new PinHashesError('NOT_A_PIN_HASHES_LOCK', `${options.lockFile ?? 'requirements.txt'} has no "pin-hashes lock" command in its header`, {
+    throw new PinHashesError('NOT_A_PIN_HASHES_LOCK', `${lockName} has no "pin-hashes lock" command in its header`, {
       exitCode: 2,
       hint: 'check reads the inputs and target from the header that pin-hashes lock writes; regenerate the file with pin-hashes lock.',
     });
   }
   const lockOptions: LockOptions = {
-    ...optionsFromCommand(existing.command, options.lockFile ?? 'requirements.txt'),
+    ...optionsFromCommand(existing.command, lockName),
     outputFile: lockFile,
     cwd: dirname(lockFile),
     env: options.env,

@@ -35,6 +35,12 @@ export interface LockFlag {
   readonly header?: HeaderForm;
 }
 
+/** The lock `check` reads when none is named: the default output of `lock`. */
+export const DEFAULT_LOCK_FILE = 'requirements.txt';
+
+/** Downloads at once, when neither the CLI nor a library caller says. */
+export const DEFAULT_CONCURRENCY = 8;
+
 export const LOCK_FLAGS: readonly LockFlag[] = [
   { name: 'python-version', key: 'pythonVersion', kind: 'string', header: 'target', describe: 'Target Python X.Y[.Z]; default: the python3 on PATH', pattern: { regex: /^\d+\.\d+(\.\d+)?$/, message: 'expected X.Y or X.Y.Z, e.g. 3.12' } },
   { name: 'python-platform', key: 'pythonPlatform', kind: 'string', header: 'target', describe: 'Target platform: linux, macos, windows, x86_64-manylinux_2_28, aarch64-apple-darwin, ...; default: this machine' },
@@ -56,7 +62,7 @@ export const LOCK_FLAGS: readonly LockFlag[] = [
   { name: 'no-binary', key: 'noBinary', kind: 'strings', header: 'as-is', describe: "Sdists only for these packages (names, ':all:' or ':none:')" },
   { name: 'output-file', alias: 'o', key: 'outputFile', kind: 'string', header: 'output', describe: "Output path ('-' prints); default: the input with .in replaced by .txt" },
   { name: 'dry-run', key: 'dryRun', kind: 'boolean', default: false, describe: 'Do everything but write the output' },
-  { name: 'concurrency', key: 'concurrency', kind: 'number', default: 8, range: [1, 64], describe: 'Downloads at once' },
+  { name: 'concurrency', key: 'concurrency', kind: 'number', default: DEFAULT_CONCURRENCY, range: [1, 64], describe: 'Downloads at once' },
   { name: 'upgrade', alias: 'U', key: 'upgrade', kind: 'boolean', default: false, describe: 'Ignore the pins of the existing output: take the newest versions' },
   { name: 'upgrade-package', alias: 'P', key: 'upgradePackages', kind: 'strings', describe: "Free this package (and what must move with it); 'name<2' also constrains it" },
   { name: 'cache-dir', key: 'cacheDir', kind: 'string', describe: 'Digest cache folder (default: the platform cache folder, or PIN_HASHES_CACHE_DIR)' },

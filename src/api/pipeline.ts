@@ -25,6 +25,7 @@ import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
 import { displayPath, regenerateCommand } from './command.js';
 import { allowedHashesOf, filterByInputHashes } from './input-hashes.js';
+import { DEFAULT_CONCURRENCY } from './lock-flags.js';
 
 export interface PipelineParams {
   preferences: ReadonlyMap<PackageName, Version>;
@@ -84,7 +85,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   const events = options.events ?? {};
   const settings = httpSettingsFromEnv(run.env);
   const retry = options.retry ?? settings.retry;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // `concurrency` artifact downloads per host; index pages and metadata have a lane of their own.
   const http = new HttpClient({
     timeouts: options.timeouts ?? settings.timeouts,

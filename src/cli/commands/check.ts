@@ -2,6 +2,8 @@
 import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { Reporter } from '../reporter.js';
+// The light flag table only: api/check.js is loaded when the command runs.
+import { DEFAULT_CONCURRENCY, DEFAULT_LOCK_FILE } from '../../api/lock-flags.js';
 
 const CheckFlags = z.object({
   lock: z.string().optional(),
@@ -18,10 +20,10 @@ export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): 
     'For CI: fail when the lock no longer matches its inputs, or (--verify) when the index no longer serves the locked bytes',
     (y) =>
       y
-        .positional('lock', { type: 'string', describe: 'The lock file (default: requirements.txt)' })
+        .positional('lock', { type: 'string', describe: `The lock file (default: ${DEFAULT_LOCK_FILE})` })
         .option('verify', { type: 'boolean', default: false, describe: 'Download every pinned file again (no cache) and compare digests' })
         .option('json', { type: 'boolean', default: false, describe: 'Print findings and the diff as JSON on stdout' })
-        .option('concurrency', { type: 'number', default: 8, describe: 'Downloads at once' })
+        .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Downloads at once' })
         .example('$0 check', 'exit 1 with a diff when requirements.txt is stale')
         .example('$0 check requirements.txt --verify', 'also prove the index still serves the locked bytes')
         .check((argv) => {
