@@ -97,7 +97,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const run = await prepareRun(lockOptions);
   const headerIndexes = lockOptions.noIndex ? [] : [...(lockOptions.indexUrl ? [lockOptions.indexUrl] : []), ...(lockOptions.extraIndexUrls ?? [])];
   const disagreements = indexDisagreements(headerIndexes, indexesNamedOutsideHeader(run.input, indexSettingsFromEnv(run.env)));
-  const indexes = run.indexesAsWritten.map((url) => displayIndex(url.endsWith('/') ? url : url + '/'));
+  const indexes = run.indexes.map((index) => displayIndex(index.written));
   const preferences = new Map<PackageName, Version>();
   for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
   const regenerated = await runPipeline(run, {
@@ -117,7 +117,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
 /** Re-downloads every file of every pinned version, with no cache, and sets digests side by side. */
 async function verifyPins(existing: ExistingLock, run: PreparedRun, warnings: string[]): Promise<Finding[]> {
-  run.options.events?.onPhase?.('verifying');
+  run.config.events.onPhase?.('verifying');
   const session = openSession(run, { cache: undefined }, warnings);
   try {
     const perPin = await Promise.all([...existing.pins.values()].map((pin) => verifyPin(session, pin)));

@@ -12,7 +12,8 @@ import { defaultOutput, type PreparedRun } from './prepare.js';
 
 /** The command that regenerates this lock; `check` reads its options back (see api/check.ts). */
 export function regenerateCommand(run: PreparedRun): string {
-  const { options, target, cwd, outputPath, inputs } = run;
+  const { config, target, cwd, outputPath, inputs } = run;
+  const options = config.lockFlags;
   const base = outputPath === null ? cwd : dirname(outputPath);
   const valuesOf = (flag: LockFlag): string[] => {
     switch (flag.header) {

@@ -5,7 +5,6 @@
  * printing, no exit codes; progress goes out through LockEvents, failures as PinHashesError.
  */
 import { DigestCache } from '../cache/store.js';
-import { defaultCacheDir } from '../cache/location.js';
 import { PinHashesError } from '../errors.js';
 import { readBoundedText } from '../fs/bounded-read.js';
 import type { Lock } from '../lock/model.js';
@@ -19,7 +18,7 @@ import { diffPins, type PinChange } from './changes.js';
 import type { LockOptions } from './options.js';
 import type { runPipeline as RunPipeline } from './pipeline.js';
 import { fingerprint, inputsDigest, mayRecall, recall, recalledLock, remember } from './recall.js';
-import { prepareRun } from './prepare.js';
+import { prepareRun, type RunConfig } from './prepare.js';
 
 export type { LockOptions, LockEvents } from './options.js';
 export { DEFAULT_INDEX_URL } from './prepare.js';
@@ -41,10 +40,11 @@ export interface LockResult {
 
 export async function lock(options: LockOptions): Promise<LockResult> {
   const run = await prepareRun(options);
-  const events = options.events ?? {};
+  const { config } = run;
+  const { events } = config;
   const existingText = run.outputPath === null ? undefined : await readExistingText(run.outputPath);
-  const { upgrade, extraConstraints } = upgradeSpec(options);
-  const cache = openCache(options, run.env);
+  const { upgrade, extraConstraints } = upgradeSpec(config);
+  const cache = openCache(config);
   const inputs = cache && mayRecall(run, upgrade) ? await inputsDigest(run) : undefined;
   if (cache && inputs !== undefined && existingText !== undefined && run.outputPath !== null) {
     const record = await recall(cache, run.outputPath, fingerprint(inputs, existingText), existingText, Date.now());
@@ -54,7 +54,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
       return {
         outputPath: run.outputPath,
         content: record.content,
-        outcome: options.dryRun ? 'dry-run' : 'unchanged',
+        outcome: config.dryRun ? 'dry-run' : 'unchanged',
         lock: recalledLock(record),
         changes: [],
         hadPreviousLock: true,
@@ -80,7 +80,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   const changes = existing ? diffPins(existing.pins, result.lock.packages, result.filenames) : [];
   let outcome: LockResult['outcome'];
   if (run.outputPath === null) outcome = 'stdout';
-  else if (options.dryRun) outcome = 'dry-run';
+  else if (config.dryRun) outcome = 'dry-run';
   else {
     events.onPhase?.('writing');
     outcome = await writeIfChanged(run.outputPath, result.content);
@@ -100,9 +100,9 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   };
 }
 
-export function openCache(options: LockOptions, env: Record<string, string | undefined>): DigestCache | undefined {
-  if (options.noCache) return undefined;
-  return new DigestCache(options.cacheDir ?? defaultCacheDir(env), { onWarning: options.events?.onWarning });
+function openCache(config: RunConfig): DigestCache | undefined {
+  if (config.cacheDir === null) return undefined;
+  return new DigestCache(config.cacheDir, { onWarning: config.events.onWarning });
 }
 
 async function readExistingText(path: string): Promise<string | undefined> {
@@ -115,11 +115,11 @@ async function readExistingText(path: string): Promise<string | undefined> {
 }
 
 /** -U frees every pin; -P frees named ones, and `-P 'name<2'` also constrains the new pin. */
-function upgradeSpec(options: LockOptions): { upgrade: Set<PackageName> | 'all'; extraConstraints: RootRequirement[] } {
-  if (options.upgrade) return { upgrade: 'all', extraConstraints: [] };
+function upgradeSpec(config: RunConfig): { upgrade: Set<PackageName> | 'all'; extraConstraints: RootRequirement[] } {
+  if (config.upgrade) return { upgrade: 'all', extraConstraints: [] };
   const upgrade = new Set<PackageName>();
   const extraConstraints: RootRequirement[] = [];
-  for (const text of options.upgradePackages ?? []) {
+  for (const text of config.upgradePackages) {
     let requirement;
     try {
       requirement = parseRequirement(text);

@@ -9,7 +9,6 @@ import { ArtifactStore } from '../download/store.js';
 import { hasCheckedClaim } from '../download/hashing.js';
 import { HttpClient } from '../http/client.js';
 import { stripCredentials } from '../http/redact.js';
-import { httpSettingsFromEnv } from '../http/settings.js';
 import { createMetadataLedger } from '../metadata/ladder.js';
 import type { Lock, LockedPackage } from '../lock/model.js';
 import type { ExistingPin } from '../lock/read.js';
@@ -25,7 +24,6 @@ import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
 import { displayPath, regenerateCommand } from './command.js';
 import { allowedHashesOf, filterByInputHashes } from './input-hashes.js';
-import { DEFAULT_CONCURRENCY } from './lock-flags.js';
 
 export interface PipelineParams {
   preferences: ReadonlyMap<PackageName, Version>;
@@ -81,14 +79,11 @@ export interface SessionOptions {
 
 export function openSession(run: PreparedRun, sessionOptions: SessionOptions, warnings: string[]): Session {
   const { cache } = sessionOptions;
-  const { options, target } = run;
-  const events = options.events ?? {};
-  const settings = httpSettingsFromEnv(run.env);
-  const retry = options.retry ?? settings.retry;
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const { config, target } = run;
+  const { events, retry, concurrency } = config;
   // `concurrency` artifact downloads per host; index pages and metadata have a lane of their own.
   const http = new HttpClient({
-    timeouts: options.timeouts ?? settings.timeouts,
+    timeouts: config.timeouts,
     userAgent: `pin-hashes/${VERSION}`,
     maxSocketsPerHost: concurrency,
     netrc: run.netrc.netrc,
@@ -99,10 +94,10 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   const revalidate = sessionOptions.revalidate ?? (() => false);
   const index = new IndexClient(
     http,
-    { indexes: run.indexes, findLinks: run.findLinks, mergeIndexes: options.indexStrategy === 'unsafe-best-match' },
+    { indexes: run.indexes.map((index) => index.fetch), findLinks: run.findLinks, mergeIndexes: config.indexStrategy === 'unsafe-best-match' },
     retry,
     { onPage: events.onPage, onPageFromCache: events.onPageFromCache, onRetry: events.onRetry, onWarning: events.onWarning },
-    cache ? { cache, mustRevalidate: (name) => options.refresh === true || revalidate(name) } : undefined,
+    cache ? { cache, mustRevalidate: (name) => config.refresh || revalidate(name) } : undefined,
   );
   const provider = new IndexProvider({
     index,
@@ -150,8 +145,8 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
 }
 
 export async function runPipeline(run: PreparedRun, params: PipelineParams): Promise<PipelineResult> {
-  const { options, target } = run;
-  const events = options.events ?? {};
+  const { config, target } = run;
+  const { events } = config;
   const warnings = [...run.warnings];
   const upgrade = params.upgrade;
   const inputHashes = allowedHashesOf([...run.input.requirements, ...run.input.constraints]);
@@ -179,7 +174,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
       ],
       environment: target.markerEnvironment,
       pythonVersion: target.pythonVersion,
-      allowPrereleases: Boolean(options.pre) || run.input.pre,
+      allowPrereleases: config.pre || run.input.pre,
       preferences: params.preferences,
       upgrade: params.upgrade,
     });
@@ -204,7 +199,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         toolVersion: VERSION,
         targetDescription: targetDescription(target),
         command: regenerateCommand(run),
-        indexes: run.indexesAsWritten.map((url) => stripCredentials(url.endsWith('/') ? url : url + '/')),
+        indexes: run.indexes.map((index) => index.written),
       },
       packages,
     };

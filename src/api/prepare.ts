@@ -14,12 +14,47 @@ import { hostPlatform, hostPythonVersion } from './host.js';
 import { loadNetrc, type NetrcFile } from '../http/netrc.js';
 import { registerExpandedSecrets } from '../http/redact.js';
 import { indexSettingsFromEnv, type EnvIndexSettings } from '../package-index/env.js';
-import type { LockOptions } from './options.js';
+import type { LockEvents, LockOptions } from './options.js';
+import { defaultCacheDir } from '../cache/location.js';
+import type { TimeoutSettings } from '../http/client.js';
+import type { RetryPolicy } from '../http/retry.js';
+import { stripCredentials } from '../http/redact.js';
+import { httpSettingsFromEnv } from '../http/settings.js';
+import { DEFAULT_CONCURRENCY, LOCK_FLAGS, type FlagKey } from './lock-flags.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
 
+/**
+ * How the run behaves, every value defaulted, frozen: nothing downstream reads LockOptions or
+ * applies a default of its own.
+ */
+export interface RunConfig {
+  readonly events: LockEvents;
+  readonly retry: RetryPolicy;
+  readonly timeouts: TimeoutSettings;
+  readonly concurrency: number;
+  readonly indexStrategy: 'first-index' | 'unsafe-best-match';
+  readonly pre: boolean;
+  readonly refresh: boolean;
+  readonly dryRun: boolean;
+  /** null with --no-cache. */
+  readonly cacheDir: string | null;
+  readonly upgrade: boolean;
+  readonly upgradePackages: readonly string[];
+  /** The lock-shaping flags as the caller gave them: what the header records (api/command.ts). */
+  readonly lockFlags: Readonly<Partial<Pick<LockOptions, FlagKey>>>;
+}
+
+/** An index URL, in the three forms a run needs, made once. */
+export interface IndexLocation {
+  /** What is fetched: credentials and `${VAR}` expanded. */
+  readonly fetch: string;
+  /** What may be written (the lock header, run records): `${VAR}` kept as written, userinfo removed, a final '/'. */
+  readonly written: string;
+}
+
 export interface PreparedRun {
-  options: LockOptions;
+  config: RunConfig;
   cwd: string;
   env: Record<string, string | undefined>;
   inputs: string[];
@@ -28,10 +63,8 @@ export interface PreparedRun {
   input: RequirementsInput;
   target: Target;
   formats: FormatControl;
-  /** Index URLs to fetch from (credentials and `${VAR}` expanded). */
-  indexes: string[];
-  /** The same indexes as they may be recorded: `${VAR}` kept as written, for the header. */
-  indexesAsWritten: string[];
+  /** The indexes in priority order. */
+  indexes: readonly IndexLocation[];
   findLinks: string[];
   warnings: string[];
   /** netrc as pip would read it for this environment (see http/netrc.ts). */
@@ -65,7 +98,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   // The command line is read after the files, as pip reads its options (later values win).
   for (const value of options.noBinary ?? []) formats.addNoBinary(value);
   for (const value of options.onlyBinary ?? []) formats.addOnlyBinary(value);
-  const { indexes, indexesAsWritten } = indexUrls(input, options, indexSettingsFromEnv(env));
+  const indexes = indexUrls(input, options, indexSettingsFromEnv(env));
   const findLinks = [...(options.findLinks ?? []).map((f) => (isUrl(f) ? f : resolvePath(cwd, f))), ...input.findLinks.map((f) => f.value)];
   const needsIndex = [...input.requirements, ...input.constraints].some((r) => r.requirement.url === null);
   if (indexes.length === 0 && findLinks.length === 0 && needsIndex) {
@@ -74,7 +107,28 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
       hint: 'Drop --no-index, or add --find-links DIR.',
     });
   }
-  return { options, cwd, env, inputs, outputPath, input, target, formats, indexes, indexesAsWritten, findLinks, warnings, netrc };
+  return { config: runConfig(options, env), cwd, env, inputs, outputPath, input, target, formats, indexes, findLinks, warnings, netrc };
+}
+
+function runConfig(options: LockOptions, env: Record<string, string | undefined>): RunConfig {
+  // Read once, here: a bad PIN_HASHES_* value fails the run before any work, recalled or not.
+  const settings = httpSettingsFromEnv(env);
+  const lockFlags: Partial<Pick<LockOptions, FlagKey>> = {};
+  for (const flag of LOCK_FLAGS) if (flag.header !== undefined && options[flag.key] !== undefined) Object.assign(lockFlags, { [flag.key]: options[flag.key] });
+  return Object.freeze({
+    events: options.events ?? {},
+    retry: options.retry ?? settings.retry,
+    timeouts: options.timeouts ?? settings.timeouts,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    indexStrategy: options.indexStrategy ?? 'first-index',
+    pre: options.pre ?? false,
+    refresh: options.refresh ?? false,
+    dryRun: options.dryRun ?? false,
+    cacheDir: options.noCache ? null : (options.cacheDir ?? defaultCacheDir(env)),
+    upgrade: options.upgrade ?? false,
+    upgradePackages: Object.freeze([...(options.upgradePackages ?? [])]),
+    lockFlags: Object.freeze(lockFlags),
+  });
 }
 
 export function targetDescription(target: Target): string {
@@ -89,14 +143,16 @@ export function defaultOutput(inputs: readonly string[]): string {
 }
 
 /** CLI options beat the input files' own lines, which beat PIP_INDEX_URL / PIP_EXTRA_INDEX_URL. */
-function indexUrls(input: RequirementsInput, options: LockOptions, fromEnv: EnvIndexSettings): { indexes: string[]; indexesAsWritten: string[] } {
-  if (options.noIndex || input.noIndex) return { indexes: [], indexesAsWritten: [] };
+function indexUrls(input: RequirementsInput, options: LockOptions, fromEnv: EnvIndexSettings): IndexLocation[] {
+  if (options.noIndex || input.noIndex) return [];
   const fromCli = options.indexUrl;
   const primary = fromCli ?? input.indexUrl?.expanded ?? fromEnv.indexUrl ?? DEFAULT_INDEX_URL;
   const primaryWritten = fromCli ?? input.indexUrl?.url ?? fromEnv.indexUrl ?? DEFAULT_INDEX_URL;
   const extras = [...fromEnv.extraIndexUrls, ...(options.extraIndexUrls ?? [])];
-  return {
-    indexes: [primary, ...input.extraIndexUrls.map((u) => u.expanded), ...extras],
-    indexesAsWritten: [primaryWritten, ...input.extraIndexUrls.map((u) => u.url), ...extras],
-  };
+  const fetched = [primary, ...input.extraIndexUrls.map((u) => u.expanded), ...extras];
+  const written = [primaryWritten, ...input.extraIndexUrls.map((u) => u.url), ...extras];
+  return fetched.map((fetch, i) => {
+    const asWritten = written[i] ?? fetch;
+    return { fetch, written: stripCredentials(asWritten.endsWith('/') ? asWritten : asWritten + '/') };
+  });
 }

@@ -40,9 +40,9 @@ export async function inputsDigest(run: PreparedRun): Promise<string> {
     command: regenerateCommand(run),
     output: run.outputPath,
     target: targetDescription(run.target),
-    indexes: run.indexes.map(stripCredentials),
+    indexes: run.indexes.map((index) => stripCredentials(index.fetch)),
     findLinks: run.findLinks.map(stripCredentials),
-    mergeIndexes: run.options.indexStrategy === 'unsafe-best-match',
+    mergeIndexes: run.config.indexStrategy === 'unsafe-best-match',
     files,
     // ${VAR}s in the files expand from the environment: what they expanded to counts too.
     requirements: run.input.requirements.map(requirement),
@@ -58,8 +58,8 @@ export function fingerprint(inputs: string, existingLock: string): string {
 
 /** Whether this run may be answered from a record at all. */
 export function mayRecall(run: PreparedRun, upgrade: ReadonlySet<PackageName> | 'all'): boolean {
-  const { options } = run;
-  return !options.noCache && !options.refresh && upgrade !== 'all' && upgrade.size === 0 && run.outputPath !== null;
+  const { config } = run;
+  return config.cacheDir !== null && !config.refresh && upgrade !== 'all' && upgrade.size === 0 && run.outputPath !== null;
 }
 
 export async function recall(cache: DigestCache, output: string, fingerprint: string, existingLock: string, now: number): Promise<RunRecord | undefined> {

@@ -56,7 +56,7 @@ test('every header row is read back: write the header, read it, get the same opt
       const platform = formatPlatform(parsePythonPlatform(options.pythonPlatform));
       const lockOptions: LockOptions = { ...options, pythonPlatform: platform, inputs: inputFiles };
       const run = {
-        options: lockOptions,
+        config: { lockFlags: lockOptions },
         target: makeTarget(options.pythonVersion, parsePythonPlatform(platform)),
         cwd: '/work/project',
         outputPath: '/work/project/requirements.txt',
