@@ -4,7 +4,7 @@
  * claims) -> render -> write atomically, or not at all when nothing changed. Library code: no
  * printing, no exit codes; progress goes out through LockEvents, failures as PinHashesError.
  */
-import { DigestCache } from '../cache/store.js';
+import { RecordCache } from '../cache/record-cache.js';
 import { PinHashesError } from '../errors.js';
 import { readBoundedText } from '../fs/bounded-read.js';
 import type { Lock } from '../lock/model.js';
@@ -100,9 +100,9 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   };
 }
 
-function openCache(config: RunConfig): DigestCache | undefined {
+function openCache(config: RunConfig): RecordCache | undefined {
   if (config.cacheDir === null) return undefined;
-  return new DigestCache(config.cacheDir, { onWarning: config.events.onWarning });
+  return new RecordCache(config.cacheDir, { onWarning: config.events.onWarning });
 }
 
 async function readExistingText(path: string): Promise<string | undefined> {

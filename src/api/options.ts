@@ -1,4 +1,4 @@
-import type { ArtifactStoreEvents } from '../download/store.js';
+import type { ArtifactStoreEvents } from '../download/artifact-store.js';
 import type { TimeoutSettings } from '../http/client.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { PackageName } from '../pep/names.js';

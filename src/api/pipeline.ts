@@ -4,8 +4,8 @@
  * from the lock under test when a pin did not move), then render.
  */
 import { dirname, resolve as resolvePath } from 'node:path';
-import type { DigestCache } from '../cache/store.js';
-import { ArtifactStore } from '../download/store.js';
+import type { RecordCache } from '../cache/record-cache.js';
+import { ArtifactStore } from '../download/artifact-store.js';
 import { hasCheckedClaim } from '../download/hashing.js';
 import { HttpClient } from '../http/client.js';
 import { stripCredentials } from '../http/redact.js';
@@ -30,7 +30,7 @@ export interface PipelineParams {
   upgrade: ReadonlySet<PackageName> | 'all';
   /** From `-P 'name<2'`. */
   extraConstraints: RootRequirement[];
-  cache: DigestCache | undefined;
+  cache: RecordCache | undefined;
   /** Pins whose hashes are taken as listed when the new pin is the same (check's "is it current?"). */
   reuse?: ReadonlyMap<PackageName, ExistingPin> | undefined;
 }
@@ -65,7 +65,7 @@ export interface Session {
 }
 
 export interface SessionOptions {
-  cache: DigestCache | undefined;
+  cache: RecordCache | undefined;
   preferences?: ReadonlyMap<PackageName, Version> | undefined;
   /**
    * Start downloading and hashing a version's files as soon as the resolver asks for its

@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { readBoundedFile } from '../fs/bounded-read.js';
 import { resolve as resolvePath } from 'node:path';
-import type { DigestCache, RunRecord } from '../cache/store.js';
+import type { RecordCache, RunRecord } from '../cache/record-cache.js';
 import { mayCarrySecrets, stripCredentials } from '../http/redact.js';
 import type { Lock } from '../lock/model.js';
 import { normalizeName, type PackageName } from '../pep/names.js';
@@ -62,14 +62,14 @@ export function mayRecall(run: PreparedRun, upgrade: ReadonlySet<PackageName> | 
   return config.cacheDir !== null && !config.refresh && upgrade !== 'all' && upgrade.size === 0 && run.outputPath !== null;
 }
 
-export async function recall(cache: DigestCache, output: string, fingerprint: string, existingLock: string, now: number): Promise<RunRecord | undefined> {
+export async function recall(cache: RecordCache, output: string, fingerprint: string, existingLock: string, now: number): Promise<RunRecord | undefined> {
   const record = await cache.getRun(output, fingerprint);
   if (!record || record.content !== existingLock || now >= record.freshUntil) return undefined;
   return record;
 }
 
 export async function remember(
-  cache: DigestCache,
+  cache: RecordCache,
   output: string,
   fingerprint: string,
   result: { content: string; lock: Lock; warnings: string[]; reusableUntil: number },

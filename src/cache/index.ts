@@ -1,3 +1,3 @@
-export { DigestCache } from './store.js';
-export type { CacheKeyParts, DigestRecord, MetadataRecord, CacheEvents } from './store.js';
+export { RecordCache } from './record-cache.js';
+export type { CacheKeyParts, DigestRecord, MetadataRecord, CacheEvents } from './record-cache.js';
 export { defaultCacheDir } from './location.js';

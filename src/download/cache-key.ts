@@ -9,7 +9,7 @@
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { IndexedFile } from '../package-index/types.js';
-import type { CacheKeyParts } from '../cache/store.js';
+import type { CacheKeyParts } from '../cache/record-cache.js';
 import { hasCheckedClaim } from './hashing.js';
 
 export async function cacheKeyFor(file: IndexedFile): Promise<CacheKeyParts | undefined> {

@@ -19,7 +19,7 @@ import type { HttpClient } from '../http/client.js';
 import { HttpError, statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
-import type { ArtifactStore } from '../download/store.js';
+import type { ArtifactStore } from '../download/artifact-store.js';
 import type { IndexedFile } from '../package-index/types.js';
 import { fileVersion } from '../package-index/links.js';
 import { parseCoreMetadata, type CoreMetadata } from '../pep/metadata.js';

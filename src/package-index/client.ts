@@ -14,7 +14,7 @@ import { HttpClient, expectOk } from '../http/client.js';
 import { statusError } from '../http/errors.js';
 import { mayCarrySecrets, redactUrl } from '../http/redact.js';
 import { conditionalHeaders, freshnessOf, worthStoring, type Freshness } from '../http/freshness.js';
-import type { DigestCache, PageRecord } from '../cache/store.js';
+import type { RecordCache, PageRecord } from '../cache/record-cache.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import { linkToFile, type RawLink } from './links.js';
 import { PageError, SIMPLE_ACCEPT, pageFormat, parseHtmlPage, pageText, readProjectPage } from './pages.js';
@@ -41,7 +41,7 @@ export interface IndexClientEvents {
 
 /** Index pages kept across runs under HTTP's rules (http/freshness.ts); absent with --no-cache. */
 export interface PageCaching {
-  cache: DigestCache;
+  cache: RecordCache;
   /**
    * Projects whose stored page must be revalidated even while fresh: the ones the user asked to
    * upgrade, or all with --refresh. A user who bumps a package wants the release of a minute ago.

@@ -4,10 +4,10 @@
  * happens at most once per run (memoised promises), whatever the resolver asks.
  */
 import { PinHashesError } from '../errors.js';
-import type { ArtifactStore } from '../download/store.js';
+import type { ArtifactStore } from '../download/artifact-store.js';
 import { cacheKeyFor } from '../download/cache-key.js';
 import { hasCheckedClaim } from '../download/hashing.js';
-import type { DigestCache } from '../cache/store.js';
+import type { RecordCache } from '../cache/record-cache.js';
 import type { HttpClient } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import type { RetryPolicy } from '../http/retry.js';
@@ -36,7 +36,7 @@ export interface IndexProviderDeps {
   onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
   onMetadata?: (name: PackageName, version: Version, file: IndexedFile, metadata: DistributionMetadata) => void;
   /** Records of metadata read in earlier runs; absent with --no-cache. */
-  cache?: DigestCache | undefined;
+  cache?: RecordCache | undefined;
   /** Cross-checks metadata read from other bytes than the hashed ones (metadata/cross-check.ts). */
   ledger?: MetadataLedger | undefined;
   /**

@@ -118,7 +118,7 @@ export function comparePreference(a: PreferenceKey, b: PreferenceKey): number {
   return a.length - b.length;
 }
 
-export class Resolution<R, C> {
+export class EngineRun<R, C> {
   private states: State<R, C>[] = [];
   private optimisticRatio = OPTIMISTIC_BACKJUMPING_RATIO;
   private savedStates: State<R, C>[] | null = null;
@@ -328,7 +328,7 @@ export class Resolution<R, C> {
   }
 
   async resolve(requirements: readonly R[], maxRounds: number): Promise<EngineOutcome<R, C>> {
-    if (this.states.length > 0) throw new Error('Assertion failed: a Resolution runs once');
+    if (this.states.length > 0) throw new Error('Assertion failed: an EngineRun runs once');
     this.states = [{ mapping: new Map(), criteria: new Map(), backtrackCauses: [] }];
     for (const requirement of requirements) {
       const conflict = await this.addToCriteria(this.state.criteria, requirement, null);

@@ -9,7 +9,7 @@
 import { PinHashesError } from '../errors.js';
 import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
-import { Resolution as Engine } from './engine.js';
+import { EngineRun as Engine } from './engine.js';
 import { explainNoSolution, explainProof } from './explain.js';
 import { MemoizedProvider } from './memo-provider.js';
 import { CandidateStore, type NodeRequirement } from './model.js';

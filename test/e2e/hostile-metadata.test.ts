@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeZip, type ZipEntryInput } from '../helpers/archive.js';
 import { buildWheel, metadataText, pseudoRandomBytes } from '../helpers/dists.js';
 import { buildUniverse, startIndexServer, type IndexProject } from '../helpers/index-server.js';
-import { ArtifactStore } from '../../src/download/store.js';
+import { ArtifactStore } from '../../src/download/artifact-store.js';
 import { HttpClient } from '../../src/http/client.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/http/retry.js';
 import { MetadataMismatchError, compareMetadata, createMetadataLedger, readMetadata, type DistributionMetadata } from '../../src/metadata/index.js';
@@ -151,7 +151,7 @@ test('an advertised .metadata file the server does not have: falls back to the w
   assert.equal(result.code, 0, result.stderr);
 });
 
-// Needs wiring in src/api (pipeline), src/provider and src/download/store.ts: the store's
+// Needs wiring in src/api (pipeline), src/provider and src/download/artifact-store.ts: the store's
 // inspector hook and the ledger given to readMetadata (see the report of issue 5). The in-process
 // tests below prove the ledger itself.
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DigestCache, type PageRecord, type RunRecord } from '../../../src/cache/store.js';
+import { RecordCache, type PageRecord, type RunRecord } from '../../../src/cache/record-cache.js';
 import { seal, unseal } from '../../../src/cache/seal.js';
 
 const TOKEN = 'sealTok3n-Hg5Fd3Sa1';
@@ -59,11 +59,11 @@ describe('sealed cache records', () => {
 
   test('a page and a run record round-trip, and no file holds the token or a URL', async () => {
     await withDir(async (dir) => {
-      const writer = new DigestCache(dir);
+      const writer = new RecordCache(dir);
       await writer.putPage('demo', page);
       await writer.putRun(run);
       await writer.flush();
-      const reader = new DigestCache(dir);
+      const reader = new RecordCache(dir);
       assert.deepEqual(await reader.getPage('demo', pageUrl, 'text/html'), page);
       assert.deepEqual(await reader.getRun(run.output, run.fingerprint), run);
       assert.equal(await reader.getRun(run.output, 'e'.repeat(64)), undefined, 'another fingerprint');
@@ -78,7 +78,7 @@ describe('sealed cache records', () => {
       const old = { schema: 2, project: 'demo', files: {}, pages: { [pageUrl]: page } };
       await writeFile(join(dir, 'v2', 'projects', 'demo.json'), JSON.stringify(old));
       const warnings: string[] = [];
-      const cache = new DigestCache(dir, { onWarning: (m) => warnings.push(m) });
+      const cache = new RecordCache(dir, { onWarning: (m) => warnings.push(m) });
       assert.equal(await cache.getPage('demo', pageUrl, 'text/html'), undefined);
       await cache.putPage('demo', { ...page, url: 'https://public.example/simple/demo/', links: [] });
       await cache.flush();
@@ -89,7 +89,7 @@ describe('sealed cache records', () => {
 
   test('a sealed page whose bytes changed on disk is a miss and a warning', async () => {
     await withDir(async (dir) => {
-      const writer = new DigestCache(dir);
+      const writer = new RecordCache(dir);
       await writer.putPage('demo', page);
       await writer.flush();
       const path = join(dir, 'v2', 'projects', 'demo.json');
@@ -97,7 +97,7 @@ describe('sealed cache records', () => {
       for (const entry of Object.values(pack.sealedPages)) entry.sealed = Buffer.from('x'.repeat(64)).toString('base64');
       await writeFile(path, JSON.stringify(pack));
       const warnings: string[] = [];
-      assert.equal(await new DigestCache(dir, { onWarning: (m) => warnings.push(m) }).getPage('demo', pageUrl, 'text/html'), undefined);
+      assert.equal(await new RecordCache(dir, { onWarning: (m) => warnings.push(m) }).getPage('demo', pageUrl, 'text/html'), undefined);
       assert.match(warnings.join('\n'), /ignoring a corrupt cache record/);
     });
   });

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Readable } from 'node:stream';
 import { cacheKeyFor } from '../../../src/download/cache-key.js';
-import { ArtifactStore } from '../../../src/download/store.js';
-import { DigestCache } from '../../../src/cache/store.js';
+import { ArtifactStore } from '../../../src/download/artifact-store.js';
+import { RecordCache } from '../../../src/cache/record-cache.js';
 import type { HttpClient } from '../../../src/http/client.js';
 import type { IndexedFile } from '../../../src/package-index/types.js';
 import { normalizeName } from '../../../src/pep/names.js';
@@ -78,7 +78,7 @@ describe('a cache record vouches only for the claims it was checked against', ()
   test('a record without a digest for a computable claim is recomputed (and then checked)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pin-hashes-key-'));
     try {
-      const cache = new DigestCache(dir);
+      const cache = new RecordCache(dir);
       const claimed = file({ hashes: { blake2b: 'cd'.repeat(64) } });
       const key = await cacheKeyFor(claimed);
       assert.ok(key);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DigestCache, type PageRecord } from '../../../src/cache/store.js';
+import { RecordCache, type PageRecord } from '../../../src/cache/record-cache.js';
 
 const digest = { sha256: 'a'.repeat(64), size: 10, others: {} };
 const key = { project: 'demo', url: 'https://files.example/demo-1.0-py3-none-any.whl', claims: { 'hash:sha256': 'a'.repeat(64), size: 10 } };
@@ -28,11 +28,11 @@ async function withDir(body: (dir: string) => Promise<void>): Promise<void> {
 describe('the cache of digests, metadata and pages', () => {
   test('records written by one run are read by the next; other claims are a miss', async () => {
     await withDir(async (dir) => {
-      const first = new DigestCache(dir);
+      const first = new RecordCache(dir);
       await first.putDigest(key, digest);
       await first.putPage('demo', page);
       await first.flush();
-      const second = new DigestCache(dir);
+      const second = new RecordCache(dir);
       assert.deepEqual(await second.getDigest(key), digest);
       assert.deepEqual(await second.getPage('demo', page.url, 'text/html'), page);
       assert.equal(await second.getPage('demo', page.url, 'application/json'), undefined, 'asked with another Accept');
@@ -43,7 +43,7 @@ describe('the cache of digests, metadata and pages', () => {
 
   test('nothing is written before flush(), so a run that dies mid-way leaves no half pack', async () => {
     await withDir(async (dir) => {
-      const cache = new DigestCache(dir);
+      const cache = new RecordCache(dir);
       await cache.putDigest(key, digest);
       assert.deepEqual(await readdir(dir), []);
     });
@@ -51,26 +51,26 @@ describe('the cache of digests, metadata and pages', () => {
 
   test('a corrupt pack is a miss and a warning, and the next flush replaces it', async () => {
     await withDir(async (dir) => {
-      const writer = new DigestCache(dir);
+      const writer = new RecordCache(dir);
       await writer.putDigest(key, digest);
       await writer.flush();
       const [packFile] = await readdir(join(dir, 'v2', 'projects'));
       assert.ok(packFile);
       await writeFile(join(dir, 'v2', 'projects', packFile), '{"schema": 2, "project": "demo", "files": ');
       const warnings: string[] = [];
-      const reader = new DigestCache(dir, { onWarning: (m) => warnings.push(m) });
+      const reader = new RecordCache(dir, { onWarning: (m) => warnings.push(m) });
       assert.equal(await reader.getDigest(key), undefined);
       assert.match(warnings.join('\n'), /ignoring a corrupt cache record/);
       await reader.putDigest(key, digest);
       await reader.flush();
-      assert.deepEqual(await new DigestCache(dir).getDigest(key), digest);
+      assert.deepEqual(await new RecordCache(dir).getDigest(key), digest);
     });
   });
 
   test('two runs flushing the same pack keep the records of both', async () => {
     await withDir(async (dir) => {
-      const a = new DigestCache(dir);
-      const b = new DigestCache(dir);
+      const a = new RecordCache(dir);
+      const b = new RecordCache(dir);
       const otherKey = { ...key, url: key.url.replace('1.0', '2.0') };
       // Both read the (empty) pack before either writes, as concurrent runs do.
       assert.equal(await a.getDigest(key), undefined);
@@ -79,7 +79,7 @@ describe('the cache of digests, metadata and pages', () => {
       await b.putDigest(otherKey, { ...digest, sha256: 'b'.repeat(64) });
       await a.flush();
       await b.flush();
-      const reader = new DigestCache(dir);
+      const reader = new RecordCache(dir);
       assert.deepEqual(await reader.getDigest(key), digest);
       assert.equal((await reader.getDigest(otherKey))?.sha256, 'b'.repeat(64));
     });
@@ -87,13 +87,13 @@ describe('the cache of digests, metadata and pages', () => {
 
   test('of two stored copies of a page, the newer one wins the merge', async () => {
     await withDir(async (dir) => {
-      const newer = new DigestCache(dir);
+      const newer = new RecordCache(dir);
       await newer.putPage('demo', { ...page, storedAt: 5000, etag: '"v2"' });
       await newer.flush();
-      const older = new DigestCache(dir);
+      const older = new RecordCache(dir);
       await older.putPage('demo', { ...page, storedAt: 2000, etag: '"v1"' });
       await older.flush();
-      assert.equal((await new DigestCache(dir).getPage('demo', page.url, 'text/html'))?.etag, '"v2"');
+      assert.equal((await new RecordCache(dir).getPage('demo', page.url, 'text/html'))?.etag, '"v2"');
     });
   });
 
@@ -102,7 +102,7 @@ describe('the cache of digests, metadata and pages', () => {
       // A file where the cache folder should be: every write fails.
       await writeFile(join(dir, 'v2'), 'not a folder');
       const warnings: string[] = [];
-      const cache = new DigestCache(dir, { onWarning: (m) => warnings.push(m) });
+      const cache = new RecordCache(dir, { onWarning: (m) => warnings.push(m) });
       await cache.putDigest(key, digest);
       await cache.putDigest({ ...key, project: 'other' }, digest);
       await cache.flush();

@@ -162,7 +162,7 @@ const StoredRun = z.object({
 
 export type RunRecord = z.infer<typeof RunBody> & { output: string; fingerprint: string; freshUntil: number };
 
-export class DigestCache {
+export class RecordCache {
   readonly #root: string;
   readonly #events: CacheEvents;
   readonly #packs = new Map<string, Pack>();

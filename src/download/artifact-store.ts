@@ -17,7 +17,7 @@ import { redactUrl } from '../http/redact.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import type { IndexedFile } from '../package-index/types.js';
 import { cacheKeyFor } from './cache-key.js';
-import type { DigestCache } from '../cache/store.js';
+import type { RecordCache } from '../cache/record-cache.js';
 import { coversCheckedClaims, hasCheckedClaim, hashStream, readLimitFor, uncheckedAlgorithms, verifyClaims, type Evidence } from './hashing.js';
 import { fileGoneError } from './file-gone.js';
 import type { ArtifactInspector, ChunkScanner } from './inspector.js';
@@ -61,7 +61,7 @@ export class ArtifactStore {
   /** URLs whose unchecked claims were reported already. */
   readonly #reportedUnchecked = new Set<string>();
 
-  readonly #cache: DigestCache | undefined;
+  readonly #cache: RecordCache | undefined;
   readonly #inspector: ArtifactInspector | undefined;
 
   constructor(
@@ -70,7 +70,7 @@ export class ArtifactStore {
       concurrency: number;
       retry: RetryPolicy;
       events?: ArtifactStoreEvents;
-      cache?: DigestCache | undefined;
+      cache?: RecordCache | undefined;
       /** Looks at the verified bytes of the files it wants (metadata/cross-check.ts). */
       inspector?: ArtifactInspector | undefined;
     },
