@@ -15,6 +15,7 @@
  * proxy): decoding it would lock a digest of bytes pip never receives, and hashing the encoded
  * bytes would lock a file pip cannot install. Index pages are decoded normally (pip does too).
  */
+import { readBody } from './body.js';
 import http from 'node:http';
 import https from 'node:https';
 import { createReadStream } from 'node:fs';
@@ -206,26 +207,17 @@ export class HttpClient {
   async getPage(url: string, accept: string, conditional: Readonly<Record<string, string>> = {}): Promise<PageResponse> {
     if (url.startsWith('file:')) return readFileUrl(url);
     const response = await this.openStream(url, { accept, decompress: true, lane: 'index', headers: conditional });
-    const chunks: Buffer[] = [];
-    let size = 0;
+    let body: Buffer;
     try {
-      for await (const chunk of response.body) {
-        const buf = chunk instanceof Buffer ? chunk : Buffer.from(chunk as Uint8Array);
-        size += buf.length;
-        if (size > MAX_PAGE_BYTES) {
-          response.body.destroy();
-          throw new HttpError(url, `${redactUrl(url)} sent more than ${MAX_PAGE_BYTES} bytes for an index page`, {
-            retryable: false,
-            code: 'PAGE_TOO_LARGE',
-          });
-        }
-        chunks.push(buf);
-      }
+      body = await readBody(response.body, {
+        max: MAX_PAGE_BYTES,
+        tooLarge: (limit) => new HttpError(url, `${redactUrl(url)} sent more than ${limit} bytes for an index page`, { retryable: false, code: 'PAGE_TOO_LARGE' }),
+      });
     } catch (error) {
       throw this.#wrap(url, error);
     }
     const contentType = headerValue(response.headers['content-type']);
-    return { url: response.url, status: response.status, contentType, headers: response.headers, body: Buffer.concat(chunks) };
+    return { url: response.url, status: response.status, contentType, headers: response.headers, body };
   }
 
   /**

@@ -7,6 +7,7 @@
  *      static `[project]` table of its pyproject.toml.
  * Anything else needs a build backend, which we never run: an error names the package.
  */
+import { readBody } from '../http/body.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -147,18 +148,10 @@ async function fetchMetadataFile(file: IndexedFile, deps: MetadataDeps): Promise
       response.body.resume();
       throw statusError(url, response.status);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      size += buf.length;
-      if (size > MAX_METADATA_BYTES) {
-        response.body.destroy();
-        throw new MetadataError(file, `the .metadata file is larger than ${MAX_METADATA_BYTES} bytes`);
-      }
-      chunks.push(buf);
-    }
-    return Buffer.concat(chunks);
+    return readBody(response.body, {
+      max: MAX_METADATA_BYTES,
+      tooLarge: (limit) => new MetadataError(file, `the .metadata file is larger than ${limit} bytes`),
+    });
   }, deps.retry);
   if (body === undefined) return undefined;
   if (typeof file.coreMetadata === 'object') {

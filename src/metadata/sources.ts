@@ -3,6 +3,7 @@
  * requests (what pip's lazy wheel does). The remote view is only made when the server proves it
  * honours ranges: the first request asks for the tail and must come back 206 with a total size.
  */
+import { readBody } from '../http/body.js';
 import { open } from 'node:fs/promises';
 import { PinHashesError } from '../errors.js';
 import type { HttpClient, StreamResponse } from '../http/client.js';
@@ -131,25 +132,9 @@ function header(value: string | string[] | undefined): string | undefined {
  * never what the server claims. Reading stops as soon as the body runs past it.
  */
 async function readAll(stream: AsyncIterable<unknown> & { destroy(): void }, url: string, expected: number): Promise<Buffer> {
-  const out = Buffer.allocUnsafe(expected);
-  let size = 0;
-  for await (const chunk of stream) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    if (size + buf.length > expected) {
-      stream.destroy();
-      throw new HttpError(url, `${redactUrl(url)}: a range read sent more than the ${expected} bytes asked for`, {
-        retryable: true,
-        code: 'BAD_RANGE',
-      });
-    }
-    buf.copy(out, size);
-    size += buf.length;
-  }
-  if (size !== expected) {
-    throw new HttpError(url, `${redactUrl(url)}: a range read returned ${size} bytes where ${expected} were due`, {
-      retryable: true,
-      code: 'TRUNCATED',
-    });
-  }
-  return out;
+  return readBody(stream, {
+    exact: expected,
+    tooLarge: () => new HttpError(url, `${redactUrl(url)}: a range read sent more than the ${expected} bytes asked for`, { retryable: true, code: 'BAD_RANGE' }),
+    tooShort: (size) => new HttpError(url, `${redactUrl(url)}: a range read returned ${size} bytes where ${expected} were due`, { retryable: true, code: 'TRUNCATED' }),
+  });
 }
