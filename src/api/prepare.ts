@@ -45,7 +45,10 @@ export interface RunConfig {
   readonly lockFlags: Readonly<Partial<Pick<LockOptions, FlagKey>>>;
 }
 
-/** An index URL, in the three forms a run needs, made once. */
+/**
+ * An index URL in the forms a run needs, made once. (What is shown in messages is
+ * redactUrl(fetch), applied where a message is made: redaction masks every registered secret.)
+ */
 export interface IndexLocation {
   /** What is fetched: credentials and `${VAR}` expanded. */
   readonly fetch: string;
