@@ -11,6 +11,7 @@
  * since ignoring it could lock a file pip would refuse, or drop one it would accept.
  */
 import { PinHashesError } from '../errors.js';
+import type { MarkerEnvironment } from '../pep/markers.js';
 import type { PackageName } from '../pep/names.js';
 import { formatLocation } from '../requirements/input-error.js';
 import type { InputRequirement } from '../requirements/read-files.js';
@@ -22,10 +23,14 @@ export interface AllowedHashes {
   readonly sources: readonly string[];
 }
 
-export function allowedHashesOf(inputs: readonly InputRequirement[]): Map<PackageName, AllowedHashes> {
+export function allowedHashesOf(inputs: readonly InputRequirement[], environment: MarkerEnvironment): Map<PackageName, AllowedHashes> {
   const byName = new Map<PackageName, { sha256: Set<string>; sources: string[] }>();
   for (const input of inputs) {
     if (input.hashes.length === 0) continue;
+    // pip drops a line whose marker does not hold for the target before it looks at its hashes
+    // (one line per platform, each with its own --hash, is a common pip-compile output).
+    const marker = input.requirement.marker;
+    if (marker !== null && !marker.evaluate(environment, '')) continue;
     const sha256 = new Set<string>();
     for (const hash of input.hashes) {
       const [algorithm, hex = ''] = hash.split(':', 2);

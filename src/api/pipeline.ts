@@ -149,7 +149,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
   const { events } = config;
   const warnings = [...run.warnings];
   const upgrade = params.upgrade;
-  const inputHashes = allowedHashesOf([...run.input.requirements, ...run.input.constraints]);
+  const inputHashes = allowedHashesOf([...run.input.requirements, ...run.input.constraints], target.markerEnvironment);
   const session = openSession(
     run,
     {

@@ -30,6 +30,8 @@ import { VERSION } from './version.js';
  * Everything but the lock file a run's result depends on, digested; read once per run (the input
  * files are read again for it). fingerprint() adds the lock file.
  */
+const RECALL_BEHAVIOUR = 2;
+
 export async function inputsDigest(run: PreparedRun): Promise<string> {
   const files = await Promise.all(
     run.input.files.map(async (path) => [path, sha256(await readBoundedFile(resolvePath(run.cwd, path)))] as const),
@@ -37,6 +39,9 @@ export async function inputsDigest(run: PreparedRun): Promise<string> {
   const requirement = (r: (typeof run.input.requirements)[number]): string[] => [formatRequirement(r.requirement), r.location.file, String(r.location.line)];
   const inputs = {
     tool: VERSION,
+    // Bumped when what a run does with the same inputs changes before VERSION does (2: --hash
+    // options honoured, pages decoded as pip does): a record of the older behaviour is not recalled.
+    behaviour: RECALL_BEHAVIOUR,
     command: regenerateCommand(run),
     output: run.outputPath,
     target: targetDescription(run.target),

@@ -157,8 +157,9 @@ async function fetchMetadataFile(file: IndexedFile, deps: MetadataDeps): Promise
   if (typeof file.coreMetadata === 'object') {
     for (const [alg, claimed] of Object.entries(file.coreMetadata)) {
       // The index's hashlib name mapped to Node's (sha3_256 -> sha3-256, blake2b -> blake2b512),
-      // as for artifacts: Node rejects hashlib's spellings, and a claim skipped for that reason
-      // would be a claim pip checks and we do not.
+      // as for artifacts (Node rejects hashlib's spellings). pip keeps only md5, sha1 and sha2
+      // claims and ignores these; we check every claim we can compute on purpose: an index whose
+      // own claims disagree is not one to lock from (README, Faults).
       const nodeName = computedAlgorithm(alg);
       if (nodeName === undefined) continue;
       const computed = createHash(nodeName).update(body).digest('hex');

@@ -46,7 +46,9 @@ const ALIASES: Readonly<Record<string, Codec>> = {
  */
 export function codecOf(label: string): Codec | undefined {
   const normalized = normalizeEncoding(label.toLowerCase());
-  return ALIASES[normalized] ?? ALIASES[normalized.replaceAll('.', '_')];
+  // Own keys only: a page's charset is the server's text, and "constructor" is on every object.
+  for (const key of [normalized, normalized.replaceAll('.', '_')]) if (Object.hasOwn(ALIASES, key)) return ALIASES[key];
+  return undefined;
 }
 
 function normalizeEncoding(label: string): string {
@@ -131,9 +133,12 @@ export function decodeWith(bytes: Uint8Array, codec: Codec, label: string): Deco
     case 'cp1252': {
       const at = bytes.findIndex((byte) => byte >= 0x80 && byte <= 0x9f && CP1252_HIGH[byte - 0x80] === 0);
       if (at !== -1) return fail(at, 'a byte cp1252 does not define');
-      let text = '';
-      for (const byte of bytes) text += String.fromCharCode(byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80]! : byte);
-      return { ok: true, text, codec };
+      const units = new Uint16Array(bytes.length);
+      for (let i = 0; i < bytes.length; i++) {
+        const byte = bytes[i]!;
+        units[i] = byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80]! : byte;
+      }
+      return { ok: true, text: fromUnits(units), codec };
     }
     case 'utf_8':
     case 'utf_8_sig': {
@@ -165,8 +170,9 @@ function decodeUtf16(bytes: Uint8Array, codec: 'utf_16' | 'utf_16_le' | 'utf_16_
     if (bytes[0] === 0xff && bytes[1] === 0xfe) start = 2;
     else if (bytes[0] === 0xfe && bytes[1] === 0xff) [big, start] = [true, 2];
   }
-  const units: number[] = [];
-  for (let i = start; i + 1 < bytes.length; i += 2) units.push(big ? (bytes[i]! << 8) | bytes[i + 1]! : bytes[i]! | (bytes[i + 1]! << 8));
+  // Typed arrays: two bytes of memory per unit, whatever the page size (a number[] costs eight or more).
+  const units = new Uint16Array(Math.floor((bytes.length - start) / 2));
+  for (let u = 0, i = start; u < units.length; u++, i += 2) units[u] = big ? (bytes[i]! << 8) | bytes[i + 1]! : bytes[i]! | (bytes[i + 1]! << 8);
   // Surrogates must pair; Python's strict decoder rejects a lone one.
   for (let u = 0; u < units.length; u++) {
     const unit = units[u]!;
@@ -178,9 +184,7 @@ function decodeUtf16(bytes: Uint8Array, codec: 'utf_16' | 'utf_16_le' | 'utf_16_
     }
   }
   if ((bytes.length - start) % 2 !== 0) return fail(bytes.length - 1, 'truncated data');
-  let text = '';
-  for (let i = 0; i < units.length; i += 8192) text += String.fromCharCode(...units.slice(i, i + 8192));
-  return { ok: true, text, codec: codec === 'utf_16' ? (big ? 'utf_16_be' : 'utf_16_le') : codec };
+  return { ok: true, text: fromUnits(units), codec: codec === 'utf_16' ? (big ? 'utf_16_be' : 'utf_16_le') : codec };
 }
 
 function decodeUtf32(bytes: Uint8Array, codec: 'utf_32' | 'utf_32_le' | 'utf_32_be', fail: Fail): Decoded {
@@ -190,19 +194,26 @@ function decodeUtf32(bytes: Uint8Array, codec: 'utf_32' | 'utf_32_le' | 'utf_32_
     if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) start = 4;
     else if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff) [big, start] = [true, 4];
   }
-  const points: number[] = [];
+  const points = new Uint32Array(Math.floor((bytes.length - start) / 4));
   let i = start;
-  for (; i + 3 < bytes.length; i += 4) {
+  for (let p = 0; i + 3 < bytes.length; i += 4, p++) {
     const [a, b, c, d] = [bytes[i]!, bytes[i + 1]!, bytes[i + 2]!, bytes[i + 3]!];
     const point = (big ? a * 0x1000000 + (b << 16) + (c << 8) + d : d * 0x1000000 + (c << 16) + (b << 8) + a) >>> 0;
     if (point > 0x10ffff) return fail(i, 'a code point beyond U+10FFFF');
     if (point >= 0xd800 && point <= 0xdfff) return fail(i, 'a surrogate code point');
-    points.push(point);
+    points[p] = point;
   }
   if (i !== bytes.length) return fail(i, 'truncated data');
   let text = '';
-  for (let j = 0; j < points.length; j += 8192) text += String.fromCodePoint(...points.slice(j, j + 8192));
+  for (let j = 0; j < points.length; j += 8192) text += String.fromCodePoint(...points.subarray(j, j + 8192));
   return { ok: true, text, codec: codec === 'utf_32' ? (big ? 'utf_32_be' : 'utf_32_le') : codec };
+}
+
+/** UTF-16 units into a string, a slice at a time (a spread of millions of arguments would overflow the stack). */
+function fromUnits(units: Uint16Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < units.length; i += 8192) parts.push(String.fromCharCode(...units.subarray(i, i + 8192)));
+  return parts.join('');
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence (for the message). */

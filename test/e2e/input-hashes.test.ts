@@ -58,6 +58,15 @@ test('requirement and constraint hashes are intersected, as pip does: only the d
   }
 });
 
+test('a --hash line whose marker does not hold for the target is left out, as pip leaves it out', async () => {
+  const { projects, wheel } = graph();
+  // pip-compile writes one line per platform, each with its own hashes; the target here is Linux.
+  const input = `app\ndep==1.0 ; sys_platform == "linux" --hash=sha256:${wheel}\ndep==1.0 ; sys_platform == "win32" --hash=sha256:${'0'.repeat(64)} --hash=sha512:${'a'.repeat(128)}\n`;
+  const { ws, result } = await lockAgainstHostileIndex({ projects, input });
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(hashesIn(await readFile(ws.output, 'utf8')).has(wheel));
+});
+
 test('a sha512 --hash option: exit 2, says pin-hashes checks sha256 (never silently ignored)', async () => {
   const { projects } = graph();
   const { ws, result } = await lockAgainstHostileIndex({ projects, input: `app\ndep==1.0 --hash=sha512:${'a'.repeat(128)}\n` });

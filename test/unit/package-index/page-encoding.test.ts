@@ -44,6 +44,10 @@ test('charset labels: the codec Python would look up', () => {
     ['shift_jis', undefined],
     ['no-such-charset', undefined],
     ['', undefined],
+    // Names of Object.prototype's members: a lookup on a plain object would find them (a crash once).
+    ['constructor', undefined],
+    ['__proto__', undefined],
+    ['toString', undefined],
   ];
   for (const [label, codec] of cases) assert.equal(codecOf(label), codec, label);
 });
