@@ -258,12 +258,12 @@ export class HttpClient {
     request.on('error', (error: unknown) => {
       if (!responded) rejectEarly(this.#wrap(url, error));
     });
-    const body = this.#guardBody(url, request);
+    const { body, received } = this.#guardBody(url, request);
     const response = await new Promise<http.IncomingMessage & { url: string; statusCode: number }>((resolve, reject) => {
       rejectEarly = reject;
       request.once('response', (res: http.IncomingMessage & { url: string; statusCode: number }) => {
         responded = true;
-        this.#limitBodyTime(url, request, body);
+        this.#limitBodyTime(url, body, received);
         resolve(res);
       });
     });
@@ -288,9 +288,10 @@ export class HttpClient {
   /**
    * The body as our own stream: transport errors in the middle of it (reset, premature close, a
    * stalled socket) come out as retryable HttpErrors that say how far the body got and carry no
-   * secret, whoever reads it. Destroying the returned stream aborts the request.
+   * secret, whoever reads it. Destroying the returned stream aborts the request. `received`
+   * tells how far the body got, for every message that says so.
    */
-  #guardBody(url: string, request: Readable): Readable {
+  #guardBody(url: string, request: Readable): { body: Readable; received: () => number } {
     const body = new PassThrough();
     // A body nobody reads any more (a 404 drained with resume(), a caller that gave up) may still
     // break; that must not become an uncaught 'error' event. Readers still get the error: async
@@ -306,7 +307,7 @@ export class HttpClient {
       if (!request.readableEnded) request.destroy();
     });
     request.pipe(body);
-    return body;
+    return { body, received: () => received };
   }
 
   /**
@@ -314,15 +315,11 @@ export class HttpClient {
    * response's headers, not from the request: time spent queued for a socket behind other
    * downloads is not the server's fault. Not retryable: a dripping server drips again.
    */
-  #limitBodyTime(url: string, request: Readable, body: Readable): void {
-    let received = 0;
-    request.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-    });
+  #limitBodyTime(url: string, body: Readable, received: () => number): void {
     const limitMs = this.#timeouts.bodyMs;
     const timer = setTimeout(() => {
       body.destroy(
-        new HttpError(url, `${redactUrl(url)}: the download took longer than ${seconds(limitMs)} (${received} bytes received by then)`, {
+        new HttpError(url, `${redactUrl(url)}: the download took longer than ${seconds(limitMs)} (${received()} bytes received by then)`, {
           retryable: false,
           code: 'BODY_TIME_LIMIT',
           hint: `A server that sends this slowly may be stalling on purpose; use another mirror, or allow more time with ${DOWNLOAD_TIMEOUT_VAR}=<seconds> if the network is just slow.`,

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TARGET, assertFailureMessage, makeWorkspace } from './hostile-harness.js';
 
@@ -40,6 +40,33 @@ const sources: Array<{ name: string; make: (dir: string) => Promise<string>; say
     says: /not a regular file \(a named pipe\)/,
   },
   { name: 'a folder', make: async (dir) => join(dir, 'home'), says: /it is a directory/ },
+  {
+    name: 'a symlink with a harmless name pointing at /dev/zero (checked on the opened file, not the name)',
+    make: async (dir) => {
+      const path = join(dir, 'innocent.in');
+      await symlink('/dev/zero', path);
+      return path;
+    },
+    says: /not a regular file \(a device\)/,
+  },
+  {
+    name: 'a normal file whose -r line includes /dev/zero',
+    make: async (dir) => {
+      const path = join(dir, 'outer.in');
+      await writeFile(path, 'dep\n-r /dev/zero\n');
+      return path;
+    },
+    says: /`-r \/dev\/zero`: could not open \/dev\/zero: it is not a regular file/,
+  },
+  {
+    name: 'a normal file whose -c line includes /proc/self/environ',
+    make: async (dir) => {
+      const path = join(dir, 'outer.in');
+      await writeFile(path, 'dep\n-c /proc/self/environ\n');
+      return path;
+    },
+    says: /\/proc\/self\/environ:1: contains a NUL byte/,
+  },
   {
     name: 'a 17 MiB file',
     make: async (dir) => {
@@ -80,5 +107,20 @@ test('an input line of 100,000 characters: the message quotes its start only', a
     assert.ok(result.stderr.length < 2000, `a short message:\n${result.stderr.slice(0, 3000)}`);
   } finally {
     await ws.remove();
+  }
+});
+
+test('a malformed input line holding a credential (userinfo, and a long line cut short): the message never shows it', async () => {
+  const secret = 'inputsecret-Q4m8Zx';
+  const lines = [`dep @ https://alice:${secret}@host.example/dep-1.0-py3-none-any.whl ;; bad`, `-r https://alice:${secret}@host.example/r.txt`, `dep ${'!'.repeat(150)} https://bob:${secret}@h.example/`];
+  for (const line of lines) {
+    const ws = await makeWorkspace(`${line}\n`, 'inputs');
+    try {
+      const result = await ws.run(['lock', 'requirements.in', '-i', 'http://127.0.0.1:9/simple/', ...TARGET]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.ok(!result.stderr.includes(secret) && !result.stdout.includes(secret), `the credential was printed:\n${result.stderr}`);
+    } finally {
+      await ws.remove();
+    }
   }
 });

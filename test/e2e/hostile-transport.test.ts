@@ -191,6 +191,15 @@ test('a server that drips a file, never silent long enough to stall: the downloa
   await ws.assertPreviousUntouched();
 });
 
+test('a project page dripped a few bytes at a time: the same limit ends it, exit 2 naming the page, no credential', async () => {
+  const { ws, result } = await lockAgainstHostileIndex({
+    setup: (s) => s.setFault((req) => (req.kind === 'project-page' && req.path.endsWith('/dep/') ? { dripBytesPerSec: 40 } : undefined)),
+    env: { PIN_HASHES_DOWNLOAD_TIMEOUT: '1' },
+  });
+  assertFailureMessage(result, 2, [/\/simple\/dep\/: the download took longer than 1 s/]);
+  await ws.assertPreviousUntouched();
+});
+
 test('a redirect loop on the project page: exit 2 naming the loop', async () => {
   const { ws, result } = await lockAgainstHostileIndex({
     setup: (s) => s.setFault((req) => (req.kind === 'project-page' || req.path.startsWith('/loop') ? { redirect: `/loop${req.attempt}${req.path}` } : undefined)),
