@@ -2,34 +2,27 @@
 // pip 23.2 (`auto_decode`) honours a PEP 263 `coding:` comment and otherwise falls back to the
 // locale's encoding (UTF-8 only from pip 25.0). We read UTF-8 strictly so a file that is not
 // UTF-8 fails with its line number instead of being read differently from one machine to the next.
+import { decodeWith, type Codec } from '../pep/codecs.js';
+import { firstInvalidUtf8 } from '../pep/utf8.js';
 import { inputError } from './input-error.js';
 
 type Bom = { readonly name: string; readonly bytes: readonly number[]; readonly decode: (body: Uint8Array) => string };
 
-function decodeUtf32(body: Uint8Array, littleEndian: boolean): string {
-  if (body.length % 4 !== 0) throw new RangeError('truncated UTF-32 data');
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  let text = '';
-  for (let offset = 0; offset < body.length; offset += 4) {
-    const codePoint = view.getUint32(offset, littleEndian);
-    if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
-      throw new RangeError(`invalid UTF-32 code point 0x${codePoint.toString(16)}`);
-    }
-    text += String.fromCodePoint(codePoint);
-  }
-  return text;
-}
-
-const strict = (label: string) => (body: Uint8Array) => new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(body);
+/** A strict decoder of the body after the BOM (pep/codecs.ts); throws with the problem. */
+const strict = (codec: Codec) => (body: Uint8Array): string => {
+  const decoded = decodeWith(body, codec, 'after its byte order mark');
+  if (!decoded.ok) throw new RangeError(decoded.problem);
+  return decoded.text;
+};
 
 // UTF-32 LE is tested before UTF-16 LE because its BOM starts with UTF-16 LE's. (pip tests UTF-16
 // first and so misreads UTF-32 LE files; nobody writes requirements in UTF-32, so no one relies on it.)
 const BOMS: readonly Bom[] = [
-  { name: 'UTF-8', bytes: [0xef, 0xbb, 0xbf], decode: strict('utf-8') },
-  { name: 'UTF-32 LE', bytes: [0xff, 0xfe, 0x00, 0x00], decode: (body) => decodeUtf32(body, true) },
-  { name: 'UTF-32 BE', bytes: [0x00, 0x00, 0xfe, 0xff], decode: (body) => decodeUtf32(body, false) },
-  { name: 'UTF-16 LE', bytes: [0xff, 0xfe], decode: strict('utf-16le') },
-  { name: 'UTF-16 BE', bytes: [0xfe, 0xff], decode: strict('utf-16be') },
+  { name: 'UTF-8', bytes: [0xef, 0xbb, 0xbf], decode: strict('utf_8') },
+  { name: 'UTF-32 LE', bytes: [0xff, 0xfe, 0x00, 0x00], decode: strict('utf_32_le') },
+  { name: 'UTF-32 BE', bytes: [0x00, 0x00, 0xfe, 0xff], decode: strict('utf_32_be') },
+  { name: 'UTF-16 LE', bytes: [0xff, 0xfe], decode: strict('utf_16_le') },
+  { name: 'UTF-16 BE', bytes: [0xfe, 0xff], decode: strict('utf_16_be') },
 ];
 
 function startsWith(data: Uint8Array, prefix: readonly number[]): boolean {
@@ -38,26 +31,9 @@ function startsWith(data: Uint8Array, prefix: readonly number[]): boolean {
 
 /** Line (1-based, counting \n) of the first byte that is not valid UTF-8. */
 function firstInvalidUtf8Line(data: Uint8Array): number {
+  const at = firstInvalidUtf8(data);
   let line = 1;
-  let index = 0;
-  while (index < data.length) {
-    const byte = data[index] ?? 0;
-    let length = 0;
-    if (byte < 0x80) length = 1;
-    else if (byte >= 0xc2 && byte <= 0xdf) length = 2;
-    else if (byte >= 0xe0 && byte <= 0xef) length = 3;
-    else if (byte >= 0xf0 && byte <= 0xf4) length = 4;
-    if (length === 0) return line;
-    if (length > 1) {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(index, index + length));
-      } catch {
-        return line;
-      }
-    }
-    if (byte === 0x0a) line++;
-    index += length;
-  }
+  for (let i = 0; i < at; i++) if (data[i] === 0x0a) line++;
   return line;
 }
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { charsetOf, codecOf, decodeHtmlPage, decodeJsonPage, decodeWith, type Codec } from '../../../src/package-index/page-encoding.js';
+import { codecOf, decodeWith, type Codec } from '../../../src/pep/codecs.js';
+import { charsetOf, decodeHtmlPage, decodeJsonPage } from '../../../src/package-index/page-encoding.js';
 import { python3 } from '../../helpers/python.js';
 import { SEED } from '../../fuzz/fuzz-helpers.js';
 
