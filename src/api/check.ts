@@ -133,15 +133,15 @@ async function verifyPin(session: Session, pin: ExistingPin): Promise<Finding[]>
   let files: IndexedFile[];
   let yanked = false;
   if (pin.url !== null) {
-    files = await session.provider.lockFiles(pin.name, pin.version ?? (await directVersion(session, pin)), false, pin.url);
+    files = await session.provider.lockFiles({ name: pin.name, version: pin.version ?? (await directVersion(session, pin)), url: pin.url }, false);
   } else {
-    const candidates = await session.provider.getCandidates(pin.name);
+    const candidates = await session.answers.candidates(pin.name);
     const candidate = candidates.kind === 'found' ? candidates.candidates.find((c) => pin.version !== null && c.version.equals(pin.version)) : undefined;
     if (!candidate || pin.version === null) {
       return [{ ...base, kind: 'version-gone', fails: true, message: `${pin.name}==${version} is no longer offered by the index for this target` }];
     }
     yanked = candidate.yanked;
-    files = await session.provider.lockFiles(pin.name, pin.version, true, null);
+    files = await session.provider.lockFiles({ name: pin.name, version: pin.version, url: null }, true);
   }
   const findings: Finding[] = [];
   if (yanked) findings.push({ ...base, kind: 'yanked', fails: false, message: `${pin.name}==${version} has been yanked since it was locked` });
@@ -195,7 +195,7 @@ async function verifyPin(session: Session, pin: ExistingPin): Promise<Finding[]>
 }
 
 async function directVersion(session: Session, pin: ExistingPin): Promise<Version> {
-  const result = await session.provider.getCandidates(pin.name, pin.url ?? undefined);
+  const result = await session.answers.candidates(pin.name, pin.url ?? undefined);
   const first = result.kind === 'found' ? result.candidates[0] : undefined;
   if (!first) throw new Error(`Assertion failed: a direct reference for ${pin.name} has no candidate`);
   return first.version;

@@ -10,6 +10,7 @@ import { hasCheckedClaim } from '../download/hashing.js';
 import { HttpClient } from '../http/client.js';
 import { stripCredentials } from '../http/redact.js';
 import { createMetadataLedger } from '../metadata/ladder.js';
+import { MetadataService } from '../metadata/service.js';
 import type { Lock, LockedPackage } from '../lock/model.js';
 import type { ExistingPin } from '../lock/read.js';
 import { lockedDirectUrl } from '../lock/direct-url.js';
@@ -19,6 +20,9 @@ import type { IndexedFile } from '../package-index/types.js';
 import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
 import { IndexProvider } from '../provider/index-provider.js';
+import { ReadAhead } from '../provider/read-ahead.js';
+import { pinLabel, type Pin } from '../pin.js';
+import { MemoizedProvider } from '../resolver/index.js';
 import { resolve, type Resolution, type RootRequirement } from '../resolver/index.js';
 import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
@@ -55,12 +59,10 @@ export interface Session {
   store: ArtifactStore;
   index: IndexClient;
   provider: IndexProvider;
-  /**
-   * Resolution is over and these are the files to hash: hash-ahead starts nothing more, and its
-   * downloads of other files (versions the resolver tried and left) are called off, so they do
-   * not hold slots the pins need.
-   */
-  keepOnly(urls: ReadonlySet<string>): void;
+  /** The one memo of candidates and metadata, shared by the resolver, the read-ahead and check. */
+  answers: MemoizedProvider;
+  readAhead: ReadAhead;
+  metadata: MetadataService;
   close(): Promise<void>;
 }
 
@@ -69,8 +71,7 @@ export interface SessionOptions {
   preferences?: ReadonlyMap<PackageName, Version> | undefined;
   /**
    * Start downloading and hashing a version's files as soon as the resolver asks for its
-   * metadata, overlapping hashing with resolution. A version the resolver later abandons costs
-   * its downloads, nothing else: digests are only used for the final pins.
+   * metadata, overlapping hashing with resolution (provider/read-ahead.ts).
    */
   hashAhead?: boolean | undefined;
   /** Revalidate these projects' stored pages even while fresh (-P, -U, --refresh). */
@@ -90,7 +91,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   });
   const ledger = createMetadataLedger();
   const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
-  let hashAheadOpen = sessionOptions.hashAhead ?? false;
+  const metadata = new MetadataService({ http, store, retry, cache, ledger });
   const revalidate = sessionOptions.revalidate ?? (() => false);
   const index = new IndexClient(
     http,
@@ -99,44 +100,37 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
     { onPage: events.onPage, onPageFromCache: events.onPageFromCache, onRetry: events.onRetry, onWarning: events.onWarning },
     cache ? { cache, mustRevalidate: (name) => config.refresh || revalidate(name) } : undefined,
   );
-  const provider = new IndexProvider({
+  const provider: IndexProvider = new IndexProvider({
     index,
     http,
-    store,
-    retry,
+    metadata,
     target,
     binary: run.formats,
-    cache,
-    ledger,
-    readAhead: true,
-    preferredVersion: (name) => sessionOptions.preferences?.get(name),
-    onMetadataRequested: (name, version, url) => {
-      if (!hashAheadOpen || url !== undefined) return;
-      provider
-        .lockFiles(name, version, false, null)
-        .then((files) => {
-          // Checked again: resolution may have ended while the file list was being made.
-          if (!hashAheadOpen) return;
-          for (const file of files) store.verify(file).catch(() => undefined);
-        })
-        .catch(() => undefined);
-    },
     onProject: (name, sources, shadowed) => {
       events.onProject?.(name, sources, shadowed);
       if (shadowed.length > 0) {
         warnings.push(`${name} is on ${sources.join(', ')} and also on ${shadowed.join(', ')}; only the first index is used`);
       }
+      readAhead.projectArrived(name);
     },
+  });
+  const answers = new MemoizedProvider(provider);
+  const readAhead = new ReadAhead({
+    answers,
+    provider,
+    store,
+    target,
+    preferredVersion: (name) => sessionOptions.preferences?.get(name),
+    hashAhead: sessionOptions.hashAhead ?? false,
   });
   return {
     http,
     store,
     index,
     provider,
-    keepOnly(urls) {
-      hashAheadOpen = false;
-      store.retainOnly(urls);
-    },
+    answers,
+    readAhead,
+    metadata,
     async close() {
       await store.close();
       http.close();
@@ -160,13 +154,15 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
     },
     warnings,
   );
-  const { store, provider } = session;
+  const { store, provider, answers, readAhead } = session;
   try {
     events.onPhase?.('resolving');
     const base = run.outputPath === null ? run.cwd : dirname(run.outputPath);
     const sourceLabel = (file: string, constraint: boolean): string =>
       `${constraint ? '-c' : '-r'} ${displayPath(base, resolvePath(run.cwd, file))}`;
-    const resolution = await resolve(provider, {
+    const resolution = await resolve(
+      answers,
+      {
       requirements: run.input.requirements.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, false) })),
       constraints: [
         ...run.input.constraints.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, true) })),
@@ -177,7 +173,9 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
       allowPrereleases: config.pre || run.input.pre,
       preferences: params.preferences,
       upgrade: params.upgrade,
-    });
+      },
+      readAhead,
+    );
     warnings.push(...resolution.warnings);
 
     events.onPhase?.('hashing');
@@ -185,11 +183,11 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
     const fileLists = await Promise.all(
       resolution.packages.map((pkg) => {
         const reused = params.reuse?.get(pkg.name);
-        if (reused && sameTarget(reused, pkg.version, pkg.url)) return Promise.resolve(undefined);
-        return provider.lockFiles(pkg.name, pkg.version, pkg.yanked, pkg.url);
+        if (reused && sameTarget(reused, pkg)) return Promise.resolve(undefined);
+        return provider.lockFiles(pkg, pkg.yanked);
       }),
     );
-    session.keepOnly(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
+    readAhead.finish(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
     events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
     const hashing: HashingContext = { store, reuse: params.reuse, inputHashes, warnings, filenames, unclaimedFile: false };
     const packages = await Promise.all(resolution.packages.map((pkg, i) => lockedPackage(pkg, fileLists[i], hashing)));
@@ -204,7 +202,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
       packages,
     };
     // A locked file with no digest claim is downloaded again by every run: its bytes may change.
-    const reusableUntil = hashing.unclaimedFile || provider.readUnclaimedMetadata ? 0 : session.index.freshUntil;
+    const reusableUntil = hashing.unclaimedFile || session.metadata.readUnclaimed ? 0 : session.index.freshUntil;
     return { lock, content: renderRequirementsTxt(lock), resolution, filenames, warnings, reusableUntil };
   } finally {
     await session.close();
@@ -237,7 +235,7 @@ async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefi
     via: pkg.via,
     yanked: pkg.yanked,
   };
-  const pin = `${pkg.name}==${pkg.version.toString()}`;
+  const pin = pinLabel(pkg);
   const allowed = ctx.inputHashes.get(pkg.name);
   if (files === undefined) {
     const reused = ctx.reuse?.get(pkg.name);
@@ -256,7 +254,8 @@ async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefi
   return { ...common, files: allowed ? filterByInputHashes(pin, locked, allowed, ctx.warnings) : locked };
 }
 
-function sameTarget(pin: ExistingPin, version: Version, url: string | null): boolean {
-  if (url !== null || pin.url !== null) return url !== null && pin.url !== null && stripCredentials(url) === stripCredentials(pin.url);
-  return pin.version !== null && pin.version.toString() === version.toString();
+/** The listed pin names the same distribution as the new one. */
+function sameTarget(listed: ExistingPin, pin: Pin): boolean {
+  if (pin.url !== null || listed.url !== null) return pin.url !== null && listed.url !== null && stripCredentials(pin.url) === stripCredentials(listed.url);
+  return listed.version !== null && listed.version.toString() === pin.version.toString();
 }

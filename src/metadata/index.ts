@@ -1,4 +1,6 @@
 export { readMetadata, readWheelMetadataAt, createMetadataLedger, MetadataError, MAX_METADATA_BYTES } from './ladder.js';
+export { MetadataService } from './service.js';
+export type { MetadataServiceDeps } from './service.js';
 export { MetadataLedger, MetadataMismatchError, compareMetadata } from './cross-check.js';
 export type { WheelInspector, MetadataSource, WheelMetadataReader } from './cross-check.js';
 export type { DistributionMetadata, MetadataDeps, MetadataOrigin } from './ladder.js';

@@ -82,9 +82,11 @@ function withSource(file: IndexedFile, error: unknown): unknown {
   return new MetadataError(file, problem, error.hint, error.exitCode);
 }
 
+/**
+ * The ladder itself. Callers go through MetadataService.read (metadata/service.ts), which tells the
+ * ledger that a read begins before anything here runs.
+ */
 export async function readMetadata(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata> {
-  // Synchronously, before any await: a download of this file that starts now must keep its bytes.
-  deps.ledger?.begin(file);
   try {
     let read: SourcedMetadata | undefined;
     if (file.coreMetadata) {
@@ -130,7 +132,7 @@ export function readWheelMetadataBytes(file: IndexedFile, bytes: Buffer): Distri
   return metadata;
 }
 
-/** A ledger that reads wheels with this module's readers; give it to the store and to readMetadata. */
+/** A ledger that reads wheels with this module's readers; give it to the store and to the MetadataService. */
 export function createMetadataLedger(): MetadataLedger {
   return new MetadataLedger(readWheelMetadataAt, readWheelMetadataBytes);
 }

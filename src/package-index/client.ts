@@ -63,7 +63,6 @@ export class IndexClient {
   readonly #caching: PageCaching | undefined;
   /** Until when every page this run read may be used again without a request (see freshUntil). */
   #freshUntil = Number.POSITIVE_INFINITY;
-  readonly #pages = new Map<PackageName, Promise<ProjectPage>>();
   /** Find-links folders and pages are listed once per run, not once per project. */
   readonly #findLinksListings = new Map<string, Promise<RawLink[]>>();
 
@@ -95,17 +94,11 @@ export class IndexClient {
     this.#freshUntil = Math.min(this.#freshUntil, at);
   }
 
-  /** Files of one project; asked once per run whatever the number of callers. */
-  getProject(name: PackageName): Promise<ProjectPage> {
-    let page = this.#pages.get(name);
-    if (!page) {
-      page = this.#load(name);
-      this.#pages.set(name, page);
-    }
-    return page;
-  }
-
-  async #load(name: PackageName): Promise<ProjectPage> {
+  /**
+   * Files of one project, fetched on every call: the caller keeps the answer (IndexProvider is
+   * the run's one memo of pages).
+   */
+  async getProject(name: PackageName): Promise<ProjectPage> {
     if (this.#findLinks.length > 0) this.#expires(0);
     const [indexResults, linkResults] = await Promise.all([
       Promise.all(this.#indexes.map((base) => this.#fromIndex(base, name))),

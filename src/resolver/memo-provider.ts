@@ -1,11 +1,12 @@
 /**
- * Asks the provider each question once per resolution. Backtracking revisits the same names and
- * versions many times; the provider does IO, so every answer (or failure) is kept as a promise.
- * `prefetch*` start a question early without waiting, so that index pages for a candidate's
- * dependencies load in parallel; a failure there surfaces only if the answer is later used.
+ * The one memo of the resolver's questions: each candidate list and each pin's metadata is asked
+ * of the provider once per run, and every later ask (backtracking revisits the same names and
+ * versions many times, the read-ahead asks ahead of the resolver) gets the same promise, failure
+ * included. The index pages behind the answers are read once by the provider (IndexProvider),
+ * which keeps nothing else.
  */
 import type { PackageName } from '../pep/names.js';
-import type { Version } from '../pep/version.js';
+import { pinKey, type Pin } from '../pin.js';
 import type { CandidatesResult, DistMetadata, ResolverProvider } from './provider.js';
 
 export class MemoizedProvider {
@@ -13,6 +14,11 @@ export class MemoizedProvider {
   private readonly metadataAnswers = new Map<string, Promise<DistMetadata>>();
 
   constructor(private readonly provider: ResolverProvider) {}
+
+  /** A provider already memoized is used as it is, so that everyone shares one memo. */
+  static of(provider: ResolverProvider | MemoizedProvider): MemoizedProvider {
+    return provider instanceof MemoizedProvider ? provider : new MemoizedProvider(provider);
+  }
 
   candidates(name: PackageName, url?: string): Promise<CandidatesResult> {
     const key = `${name}\u0000${url ?? ''}`;
@@ -24,22 +30,13 @@ export class MemoizedProvider {
     return answer;
   }
 
-  metadata(name: PackageName, version: Version, url?: string): Promise<DistMetadata> {
-    const key = `${name}\u0000${version.toString()}\u0000${url ?? ''}`;
+  metadata(pin: Pin): Promise<DistMetadata> {
+    const key = pinKey(pin);
     let answer = this.metadataAnswers.get(key);
     if (answer === undefined) {
-      answer =
-        url === undefined ? this.provider.getMetadata(name, version) : this.provider.getMetadata(name, version, url);
+      answer = this.provider.getMetadata(pin);
       this.metadataAnswers.set(key, answer);
     }
     return answer;
-  }
-
-  prefetchCandidates(name: PackageName): void {
-    this.candidates(name).catch(() => undefined);
-  }
-
-  prefetchMetadata(name: PackageName, version: Version, url?: string): void {
-    this.metadata(name, version, url).catch(() => undefined);
   }
 }

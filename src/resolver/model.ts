@@ -13,19 +13,17 @@
  * them by identity, as resolvelib compares `id()`s.
  */
 import type { PackageName } from '../pep/names.js';
+import type { Pin } from '../pin.js';
 import type { Version } from '../pep/version.js';
 import type { SpecifierSet } from '../pep/specifiers.js';
 
 /** Never a valid project name, so it cannot collide with a package called "python". */
 export const PYTHON_IDENTIFIER = '<Python from Requires-Python>';
 
-export interface BaseCandidate {
+/** A version of a distribution as the search sees it; as a Pin, what its metadata is read for. */
+export interface BaseCandidate extends Pin {
   readonly kind: 'base';
   readonly identifier: string;
-  readonly name: PackageName;
-  readonly version: Version;
-  /** The direct reference for `name @ url`; null for an index candidate. */
-  readonly url: string | null;
   readonly yanked: boolean;
   readonly yankedReason: string | undefined;
 }

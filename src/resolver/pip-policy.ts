@@ -29,7 +29,7 @@ import type { Requirement } from '../pep/requirement.js';
 import { formatRequirement } from '../pep/requirement.js';
 import type { EnginePolicy, PreferenceKey, SelectionView } from './engine.js';
 import type { MemoizedProvider } from './memo-provider.js';
-import type { CandidateVersion } from './provider.js';
+import type { CandidateVersion, ResolverHints } from './provider.js';
 import {
   type BaseCandidate,
   type Candidate,
@@ -58,6 +58,7 @@ export interface PolicyOptions {
   readonly userRequested: ReadonlyMap<string, number>;
   readonly preferences: ReadonlyMap<PackageName, Version>;
   readonly upgrade: ReadonlySet<PackageName> | 'all';
+  readonly hints?: ResolverHints | undefined;
 }
 
 /** pip promotes a name that took part in this many conflicts while unpinned. */
@@ -228,8 +229,7 @@ export class PipPolicy implements EnginePolicy<NodeRequirement, Candidate> {
     if (first !== undefined && first.kind !== 'python') {
       // pip builds the first candidate of every criterion it creates; fetching its metadata
       // now overlaps the downloads the resolution is about to need.
-      const base = first.kind === 'base' ? first : first.base;
-      this.source.prefetchMetadata(base.name, base.version, base.url ?? undefined);
+      this.options.hints?.metadataSoon(first.kind === 'base' ? first : first.base);
     }
     return matches;
   }
@@ -381,7 +381,8 @@ export class PipPolicy implements EnginePolicy<NodeRequirement, Candidate> {
   private async computeDependencies(candidate: Candidate): Promise<readonly NodeRequirement[]> {
     if (candidate.kind === 'python') return [];
     const base = candidate.kind === 'base' ? candidate : candidate.base;
-    const metadata = await this.source.metadata(base.name, base.version, base.url ?? undefined);
+    this.options.hints?.metadataSoon(base);
+    const metadata = await this.source.metadata(base);
     const nodes: NodeRequirement[] = [];
     let extras: string[] = [];
     if (candidate.kind === 'base') {
@@ -402,7 +403,7 @@ export class PipPolicy implements EnginePolicy<NodeRequirement, Candidate> {
       (r) => r.marker === null || contexts.some((extra) => r.marker?.evaluate(this.options.environment, extra)),
     );
     for (const requirement of wanted) {
-      if (requirement.url === null) this.source.prefetchCandidates(requirement.name);
+      if (requirement.url === null) this.options.hints?.candidatesSoon(requirement.name);
     }
     for (const requirement of wanted) {
       nodes.push(...(await this.makeRequirements(requirement, extras, null)));

@@ -8,6 +8,7 @@ import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
 import type { Requirement } from '../pep/requirement.js';
 import type { SpecifierSet } from '../pep/specifiers.js';
+import type { Pin } from '../pin.js';
 
 /** Why a version that exists on the index cannot be used for the target. */
 export type ExclusionReason =
@@ -55,5 +56,17 @@ export interface ResolverProvider {
    */
   getCandidates(name: PackageName, url?: string): Promise<CandidatesResult>;
   /** Dependencies of one chosen version (of the file pip would pick for the target). */
-  getMetadata(name: PackageName, version: Version, url?: string): Promise<DistMetadata>;
+  getMetadata(pin: Pin): Promise<DistMetadata>;
+}
+
+/**
+ * What the resolver is about to ask, told to whoever may start on it early (provider/read-ahead.ts
+ * in production; nothing in tests). A hint is never awaited and never changes an answer: the
+ * resolver still asks, through its memo, and waits for that.
+ */
+export interface ResolverHints {
+  /** A dependency's candidates will be asked for soon. */
+  candidatesSoon(name: PackageName): void;
+  /** This pin's metadata is asked for now or soon: it is likely to be pinned or tried. */
+  metadataSoon(pin: Pin): void;
 }

@@ -4,7 +4,8 @@
  * Design: a port of resolvelib's backtracking-with-backjumping search (`engine.ts`) driven by
  * pip's own policy (`pip-policy.ts`), because pip installs from our lock and a different search
  * (PubGrub, SAT) finds a different answer whenever several exist. The provider is wrapped so each
- * question reaches it once per run (`memo-provider.ts`); everything else is pure.
+ * question reaches it once per run (`memo-provider.ts`; pass a MemoizedProvider to share its memo
+ * with other askers); what the search will ask next goes out as hints. Everything else is pure.
  */
 import { PinHashesError } from '../errors.js';
 import type { PackageName } from '../pep/names.js';
@@ -14,7 +15,7 @@ import { explainNoSolution, explainProof } from './explain.js';
 import { MemoizedProvider } from './memo-provider.js';
 import { CandidateStore, type NodeRequirement } from './model.js';
 import { type ConstraintEntry, PipPolicy } from './pip-policy.js';
-import type { ResolverProvider } from './provider.js';
+import type { ResolverHints, ResolverProvider } from './provider.js';
 import { buildResolution } from './result.js';
 import { type UnsatProof, UnsatProver } from './unsat-proof.js';
 import type { Resolution, ResolveOptions } from './types.js';
@@ -49,8 +50,12 @@ function collectConstraints(options: ResolveOptions): Map<PackageName, Constrain
   return constraints;
 }
 
-export async function resolve(provider: ResolverProvider, options: ResolveOptions): Promise<Resolution> {
-  const source = new MemoizedProvider(provider);
+export async function resolve(
+  provider: ResolverProvider | MemoizedProvider,
+  options: ResolveOptions,
+  hints?: ResolverHints,
+): Promise<Resolution> {
+  const source = MemoizedProvider.of(provider);
   const store = new CandidateStore(options.pythonVersion);
   const constraints = collectConstraints(options);
   const userRequested = new Map<string, number>();
@@ -62,10 +67,11 @@ export async function resolve(provider: ResolverProvider, options: ResolveOption
     userRequested,
     preferences,
     upgrade: options.upgrade ?? new Set(),
+    hints,
   });
 
   for (const { requirement } of options.requirements) {
-    if (requirement.url === null) source.prefetchCandidates(requirement.name);
+    if (requirement.url === null) hints?.candidatesSoon(requirement.name);
   }
   const roots: NodeRequirement[] = [];
   for (const [index, { requirement, source: origin }] of options.requirements.entries()) {

@@ -2,6 +2,7 @@ import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
 import type { Requirement } from '../pep/requirement.js';
 import type { MarkerEnvironment } from '../pep/markers.js';
+import type { Pin } from '../pin.js';
 
 export interface RootRequirement {
   requirement: Requirement;
@@ -25,11 +26,8 @@ export interface ResolveOptions {
   upgrade?: ReadonlySet<PackageName> | 'all';
 }
 
-export interface ResolvedPackage {
-  name: PackageName;
-  version: Version;
-  /** The direct reference for `name @ url`; null when the version comes from an index. */
-  url: string | null;
+/** A pin of the answer (name, version, direct URL or null), with why it is there. */
+export interface ResolvedPackage extends Pin {
   /** Extras requested somewhere in the graph that this distribution provides; sorted. */
   extras: string[];
   /** Parent package names (normalized) and root sources (`-r ...`, `-c ...`), sorted. */

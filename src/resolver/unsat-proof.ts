@@ -143,7 +143,7 @@ export class UnsatProver {
       inRange.map(async (c): Promise<VersionNode> => {
         let metadata: DistMetadata;
         try {
-          metadata = await this.input.source.metadata(name, c.version);
+          metadata = await this.input.source.metadata({ name, version: c.version, url: null });
         } catch {
           return { version: c.version, requiresPython: null, dependencies: [], death: null };
         }

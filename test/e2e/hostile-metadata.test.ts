@@ -10,7 +10,7 @@ import { buildUniverse, startIndexServer, type IndexProject } from '../helpers/i
 import { ArtifactStore } from '../../src/download/artifact-store.js';
 import { HttpClient } from '../../src/http/client.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/http/retry.js';
-import { MetadataMismatchError, compareMetadata, createMetadataLedger, readMetadata, type DistributionMetadata } from '../../src/metadata/index.js';
+import { MetadataMismatchError, compareMetadata, createMetadataLedger, MetadataService, type DistributionMetadata } from '../../src/metadata/index.js';
 import { IndexClient } from '../../src/package-index/client.js';
 import { normalizeName } from '../../src/pep/names.js';
 import { assertFailureMessage, escapeRegExp, originPattern } from './hostile-harness.js';
@@ -151,9 +151,8 @@ test('an advertised .metadata file the server does not have: falls back to the w
   assert.equal(result.code, 0, result.stderr);
 });
 
-// Needs wiring in src/api (pipeline), src/provider and src/download/artifact-store.ts: the store's
-// inspector hook and the ledger given to readMetadata (see the report of issue 5). The in-process
-// tests below prove the ledger itself.
+// The in-process tests below prove the ledger itself, wired as the pipeline wires it: the same
+// ledger is the store's inspector and the MetadataService's.
 
 test('a .metadata file that disagrees with the wheel it describes (other Requires-Dist): exit 1', async () => {
   const wheel = buildWheel({ name: 'dep', version: '1.0', requiresDist: ['colorama'] }).bytes;
@@ -181,7 +180,7 @@ test('bytes that change between the range reads and the whole download, with no 
   await ws.assertPreviousUntouched();
 });
 
-describe('the metadata ledger, wired by hand the way the pipeline will wire it', () => {
+describe('the metadata ledger, wired by hand the way the pipeline wires it', () => {
   async function session(projects: IndexProject[], options: Parameters<typeof startIndexServer>[0] = {}) {
     const server = await startIndexServer({ projects, ...options });
     const http = new HttpClient();
@@ -197,14 +196,14 @@ describe('the metadata ledger, wired by hand the way the pipeline will wire it',
       http.close();
       await server.close();
     };
-    return { file, ledger, store, http, close, deps: { http, store, retry: DEFAULT_RETRY_POLICY, ledger } };
+    return { file, ledger, store, http, close, metadata: new MetadataService({ http, store, retry: DEFAULT_RETRY_POLICY, ledger }) };
   }
 
   test('metadata from a .metadata file that disagrees with the downloaded wheel is caught on inspection', async () => {
     const wheel = buildWheel({ name: 'dep', version: '1.0', requiresDist: ['colorama>=0.4'], requiresPython: '>=3.9' }).bytes;
     const s = await session(graphWithDep(wheel, Buffer.from(metadataText({ name: 'dep', version: '1.0', requiresPython: '>=3.8' }))));
     try {
-      const used = await readMetadata(s.file, s.deps);
+      const used = await s.metadata.read(s.file);
       assert.deepEqual(used.requiresDist, []);
       assert.ok(s.ledger.wants(s.file), 'the store is asked to keep the bytes of this wheel');
       const { path } = await s.store.localCopy(s.file);
@@ -227,7 +226,7 @@ describe('the metadata ledger, wired by hand the way the pipeline will wire it',
       s.ledger.begin(s.file);
       const { path } = await s.store.localCopy(s.file);
       await s.ledger.inspect(s.file, path);
-      await assert.rejects(readMetadata(s.file, s.deps), MetadataMismatchError);
+      await assert.rejects(s.metadata.read(s.file), MetadataMismatchError);
     } finally {
       await s.close();
     }
@@ -238,7 +237,7 @@ describe('the metadata ledger, wired by hand the way the pipeline will wire it',
     const sidecar = Buffer.from(metadataText({ ...spec, name: 'DEP', version: '1.0.0', requiresDist: ['colorama>=0.4; python_version>="3"'], providesExtra: ['fast-mode'] }));
     const s = await session(graphWithDep(buildWheel(spec).bytes, sidecar));
     try {
-      await readMetadata(s.file, s.deps);
+      await s.metadata.read(s.file);
       const { path } = await s.store.localCopy(s.file);
       await s.ledger.inspect(s.file, path);
     } finally {
@@ -246,7 +245,7 @@ describe('the metadata ledger, wired by hand the way the pipeline will wire it',
     }
     const plain = await session(graphWithDep(buildWheel({ name: 'dep', version: '1.0' }).bytes), { metadataFiles: false, ranges: false });
     try {
-      await readMetadata(plain.file, plain.deps);
+      await plain.metadata.read(plain.file);
       assert.equal(plain.ledger.wants(plain.file), false, 'read from the very bytes that were hashed: nothing to compare');
     } finally {
       await plain.close();

@@ -1,6 +1,7 @@
 // An in-memory package universe behind the resolver's provider interface, shaped like a packse
 // scenario: per version its requirements, extras, Requires-Python and yanked flag. It records
 // every call, so tests can prove the resolver never asks the same question twice.
+import type { Pin } from '../../../src/pin.js';
 import { normalizeName, type PackageName } from '../../../src/pep/names.js';
 import { Version } from '../../../src/pep/version.js';
 import { SpecifierSet } from '../../../src/pep/specifiers.js';
@@ -117,10 +118,10 @@ export class MemoryProvider implements ResolverProvider {
     return { kind: 'found', candidates, excluded };
   }
 
-  async getMetadata(name: PackageName, version: Version, url?: string): Promise<DistMetadata> {
-    this.calls.push(`metadata ${name} ${version.toString()}${url === undefined ? '' : ` @ ${url}`}`);
+  async getMetadata({ name, version, url }: Pin): Promise<DistMetadata> {
+    this.calls.push(`metadata ${name} ${version.toString()}${url === null ? '' : ` @ ${url}`}`);
     await Promise.resolve();
-    if (url !== undefined) {
+    if (url !== null) {
       const distribution = this.urls[url];
       if (distribution === undefined) throw new Error(`Assertion failed: metadata asked for unknown URL ${url}`);
       return toMetadata(distribution.metadata ?? {});

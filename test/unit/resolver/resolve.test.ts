@@ -1,3 +1,4 @@
+import type { Pin } from '../../../src/pin.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PinHashesError } from '../../../src/errors.js';
@@ -516,9 +517,9 @@ describe('resolve reports', () => {
 describe('resolve with a failing provider', () => {
   it('passes on an error of the provider for a version it pins', async () => {
     class BrokenMetadata extends MemoryProvider {
-      override async getMetadata(name: PackageName, version: Version, url?: string): Promise<DistMetadata> {
-        if (name === 'b') throw new PinHashesError('METADATA_NEEDS_BUILD', 'b 1.0 only has an sdist with dynamic metadata');
-        return super.getMetadata(name, version, url);
+      override async getMetadata(pin: Pin): Promise<DistMetadata> {
+        if (pin.name === 'b') throw new PinHashesError('METADATA_NEEDS_BUILD', 'b 1.0 only has an sdist with dynamic metadata');
+        return super.getMetadata(pin);
       }
     }
     const provider = new BrokenMetadata({ a: { '1.0': { requires: ['b'] } }, b: { '1.0': {} } }, Version.parse(PYTHON));

@@ -4,6 +4,7 @@
 // metadata, yanked versions flagged. A version is usable when one of its files is: a wheel whose
 // tags fit CPython on x86_64 Linux (glibc 2.36, or manylinux2014 with `python_platform`), or the
 // sdist unless only binaries are allowed.
+import type { Pin } from '../../../src/pin.js';
 import type { Scenario, ScenarioVersion } from '../../helpers/scenario-index.js';
 import { normalizeName, type PackageName } from '../../../src/pep/names.js';
 import { SpecifierSet } from '../../../src/pep/specifiers.js';
@@ -149,7 +150,7 @@ export class ScenarioProvider implements ResolverProvider {
     return { kind: 'found', candidates, excluded };
   }
 
-  async getMetadata(name: PackageName, version: Version): Promise<DistMetadata> {
+  async getMetadata({ name, version }: Pin): Promise<DistMetadata> {
     this.calls.push(`metadata ${name} ${version.toString()}`);
     await Promise.resolve();
     for (const [text, data] of this.packages.get(name) ?? []) {
