@@ -1,7 +1,9 @@
 /**
- * The download+hash+verify unit and its per-run memo. Each URL is fetched at most once per run:
+ * The per-run memo and pool of verified downloads. Each URL is fetched at most once per run:
  * concurrent callers share the in-flight promise, and a file downloaded whole for its metadata
- * (no range support) is hashed in that same pass. The unit is the one retry owner for artifacts.
+ * (no range support) is hashed in that same pass. Every download is one fetchVerified()
+ * (fetch-verified.ts, the one retry owner for artifacts); the store adds the pool, the digest
+ * cache, cancellation, temp copies and the inspector's look at the bytes.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -12,22 +14,16 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { trackTemp, untrackTemp } from '../cleanup.js';
 import { PinHashesError } from '../errors.js';
 import type { HttpClient, StreamResponse } from '../http/client.js';
-import { HttpError, statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
-import { withRetries, type RetryPolicy } from '../http/retry.js';
+import type { RetryPolicy } from '../http/retry.js';
 import type { IndexedFile } from '../package-index/types.js';
 import { cacheKeyFor } from './cache-key.js';
 import type { RecordCache } from '../cache/record-cache.js';
-import { coversCheckedClaims, hasCheckedClaim, hashStream, readLimitFor, uncheckedAlgorithms, verifyClaims, type Evidence } from './hashing.js';
-import { fileGoneError } from './file-gone.js';
+import { coversCheckedClaims, hasCheckedClaim, uncheckedAlgorithms, verifyClaims } from './hashing.js';
+import { cancelledDownload as cancelled, fetchVerified, type FetchOptions, type VerifiedFile } from './fetch-verified.js';
 import type { ArtifactInspector, ChunkScanner } from './inspector.js';
 
-export interface VerifiedFile {
-  file: IndexedFile;
-  sha256: string;
-  size: number;
-  evidence: Evidence[];
-}
+export type { VerifiedFile } from './fetch-verified.js';
 
 export interface ArtifactStoreEvents {
   /** A digest came from the cache: no download. */
@@ -132,7 +128,7 @@ export class ArtifactStore {
         return { file, sha256: record.sha256, size: record.size, evidence };
       }
     }
-    return this.#limit(() => this.#download(file, undefined, undefined, ticket));
+    return this.#limit(() => this.#download(file, {}, ticket));
   }
 
   /**
@@ -149,7 +145,7 @@ export class ArtifactStore {
       const run = async () => {
         const dir = await this.#temp();
         const path = join(dir, `${this.#copies.size}-${file.filename}`);
-        const verified = await this.#download(file, path, response);
+        const verified = await this.#download(file, { saveTo: path, opened: response });
         return { path, verified };
       };
       // An adopted response is already open: waiting for a pool slot could stall its socket.
@@ -198,8 +194,8 @@ export class ArtifactStore {
     return this.#tempDir;
   }
 
-  #download(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse, ticket?: Ticket): Promise<VerifiedFile> {
-    const running = this.#downloadInspected(file, saveTo, opened, ticket);
+  #download(file: IndexedFile, options: FetchOptions, ticket?: Ticket): Promise<VerifiedFile> {
+    const running = this.#downloadInspected(file, options, ticket);
     this.#running.add(running);
     const forget = (): void => {
       this.#running.delete(running);
@@ -208,33 +204,28 @@ export class ArtifactStore {
     return running;
   }
 
-  async #downloadInspected(file: IndexedFile, saveTo: string | undefined, opened?: StreamResponse, ticket?: Ticket): Promise<VerifiedFile> {
+  async #downloadInspected(file: IndexedFile, options: FetchOptions, ticket?: Ticket): Promise<VerifiedFile> {
     this.#events.onDownloadStart?.(file);
     // Asked now, when the download starts: the inspector needs the very bytes that are hashed.
     const inspector = this.#inspector?.wants(file) ? this.#inspector : undefined;
-    if (!inspector) return this.#downloadOnce(file, saveTo, opened, undefined, ticket);
-    if (saveTo !== undefined) {
-      const verified = await this.#downloadOnce(file, saveTo, opened, undefined, ticket);
-      await inspector.inspect(file, saveTo);
+    if (!inspector) return this.#fetch(file, options, ticket);
+    if (options.saveTo !== undefined) {
+      const verified = await this.#fetch(file, options, ticket);
+      await inspector.inspect(file, options.saveTo);
       return verified;
     }
     // Usually the wheel's METADATA is picked out of the stream while it is hashed; when the
     // layout does not allow that, the file is fetched again into a temp copy and read from disk.
     let scanner: ChunkScanner<unknown> | undefined;
-    const verified = await this.#downloadOnce(
-      file,
-      undefined,
-      opened,
-      () => {
-        scanner = inspector.scanner(file);
-        return scanner;
-      },
-      ticket,
-    );
+    const observer = (): ChunkScanner<unknown> => {
+      scanner = inspector.scanner(file);
+      return scanner;
+    };
+    const verified = await this.#fetch(file, { ...options, observer }, ticket);
     if (scanner && (await inspector.inspectScan(file, scanner.result()))) return verified;
     const copy = join(await this.#temp(), `inspect-${randomUUID()}-${file.filename}`);
     try {
-      const again = await this.#downloadOnce(file, copy, undefined, undefined, ticket);
+      const again = await this.#fetch(file, { saveTo: copy }, ticket);
       if (again.sha256 !== verified.sha256) {
         throw new PinHashesError('FILE_CHANGED', `${file.filename}: two downloads in one run gave different bytes (${redactUrl(file.url)})`, {
           exitCode: 1,
@@ -248,77 +239,35 @@ export class ArtifactStore {
     return verified;
   }
 
-  /** One retried download+hash+verify. `newScanner` gives each attempt a fresh scanner of its bytes. */
-  async #downloadOnce(
-    file: IndexedFile,
-    saveTo: string | undefined,
-    opened: StreamResponse | undefined,
-    newScanner: (() => ChunkScanner<unknown>) | undefined,
-    ticket?: Ticket,
-  ): Promise<VerifiedFile> {
-    const result = await withRetries(
-      async (attempt) => {
+  /** fetchVerified under this store's cancellation and events; the digest is cached. */
+  async #fetch(file: IndexedFile, options: FetchOptions, ticket?: Ticket): Promise<VerifiedFile> {
+    const { verified, others } = await fetchVerified(
+      file,
+      {
+        http: this.#http,
+        retry: this.#retry,
         // The run is over (a read-ahead download nobody needs, or a failure elsewhere), or the
         // file's version was abandoned by the resolver.
-        if (this.#closed) throw cancelled('the run ended', file);
-        if (ticket?.cancelled) throw cancelled('nobody needs it any more', file);
-        const response = attempt === 1 && opened ? opened : await this.#http.openStream(file.url);
-        this.#active.set(response.body, ticket);
-        response.body.once('close', () => this.#active.delete(response.body));
-        // Called off while the request was on its way: retainOnly() could not see this body yet.
-        if (this.#closed || ticket?.cancelled) {
-          response.body.destroy();
-          throw cancelled(this.#closed ? 'the run ended' : 'nobody needs it any more', file);
-        }
-        if (response.status === 404 || response.status === 410) {
-          response.body.resume();
-          throw fileGoneError(file, response.status);
-        }
-        if (response.status < 200 || response.status > 299) {
-          response.body.resume();
-          throw statusError(file.url, response.status);
-        }
-        const lengthHeader = response.headers['content-length'];
-        const encoding = response.headers['content-encoding'];
-        const announced =
-          typeof lengthHeader === 'string' && /^\d+$/.test(lengthHeader) && (encoding === undefined || encoding === 'identity')
-            ? Number(lengthHeader)
-            : undefined;
-        const scanner = newScanner?.();
-        const digests = await hashStream(response.body, {
-          algorithms: Object.keys(file.hashes),
-          url: file.url,
-          limit: readLimitFor(file.size),
-          declaredSize: file.size,
-          expectedLength: announced,
-          saveTo,
-          onBytes: (bytes) => this.#events.onDownloadProgress?.(file, bytes),
-          onChunk: scanner ? (chunk) => scanner.push(chunk) : undefined,
-        }).catch((error: unknown) => {
-          throw error instanceof HttpError || error instanceof PinHashesError ? error : this.#http.wrapError(file.url, error);
-        });
-        return digests;
+        stopReason: () => (this.#closed ? 'the run ended' : ticket?.cancelled ? 'nobody needs it any more' : undefined),
+        watch: (body) => {
+          this.#active.set(body, ticket);
+          body.once('close', () => this.#active.delete(body));
+        },
+        onBytes: (bytes) => this.#events.onDownloadProgress?.(file, bytes),
+        onRetry: (error, attempt) => this.#events.onRetry?.(file.url, error, attempt),
       },
-      this.#retry,
-      (error, attempt) => {
-        if (!this.#closed && !ticket?.cancelled) this.#events.onRetry?.(file.url, error, attempt);
-      },
+      options,
     );
-    const evidence = verifyClaims(file, result);
-    this.#events.onDownloadDone?.(file, result.size);
+    this.#events.onDownloadDone?.(file, verified.size);
     if (this.#cache) {
       const key = await cacheKeyFor(file);
-      if (key) await this.#cache.putDigest(key, { sha256: result.sha256, size: result.size, others: result.others });
+      if (key) await this.#cache.putDigest(key, { sha256: verified.sha256, size: verified.size, others });
     }
-    return { file, sha256: result.sha256, size: result.size, evidence };
+    return verified;
   }
 }
 
 /** One verify() call's claim on a download; retainOnly() sets `cancelled` when nobody needs it. */
 interface Ticket {
   cancelled: boolean;
-}
-
-function cancelled(why: string, file?: IndexedFile): PinHashesError {
-  return new PinHashesError('CANCELLED', `${file ? `${file.filename}: ` : ''}download cancelled, ${why}`, { exitCode: 2 });
 }
