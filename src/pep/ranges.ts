@@ -19,7 +19,7 @@
  * - `===` is modelled as the full range; its string check is separate.
  */
 import type { Operator } from './specifiers.js';
-import { Version, compareDigits, incrementDigits } from './version.js';
+import { Version, comparePublicKeys, compareReleases, incrementDigits, suffixKey } from './version.js';
 
 type BoundaryKind = 'afterLocals' | 'afterPosts';
 
@@ -50,16 +50,6 @@ function releasesEqual(a: readonly string[], b: readonly string[]): boolean {
   return compareReleases(a, b) === 0;
 }
 
-/** Zero-padded comparison of release tuples. */
-function compareReleases(a: readonly string[], b: readonly string[]): number {
-  const length = Math.max(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const c = compareDigits(a[i] ?? '0', b[i] ?? '0');
-    if (c !== 0) return c;
-  }
-  return 0;
-}
-
 /** Is `x` one of the versions the boundary sits above (besides those below V)? */
 function inFamily(boundary: Boundary, x: Version): boolean {
   const v = boundary.version.exact;
@@ -71,14 +61,6 @@ function inFamily(boundary: Boundary, x: Version): boolean {
   return c.dev === v.dev || c.post !== null;
 }
 
-const PRE_RANK: Record<string, number> = { a: 0, b: 1, rc: 2 };
-
-/** Compares post numbers where `null` stands for "infinitely many" (an afterPosts point). */
-function comparePostNumbers(a: string | null, b: string | null): number {
-  if (a === null || b === null) return (a === null ? 1 : 0) - (b === null ? 1 : 0);
-  return compareDigits(a, b);
-}
-
 /**
  * Order of two boundary points (packaging's `BoundaryVersion._order_key`). Comparing their
  * versions is not enough: `afterPosts(1.0)` sits above `afterLocals(1.0.post5)`. An afterPosts
@@ -86,28 +68,12 @@ function comparePostNumbers(a: string | null, b: string | null): number {
  * label of their version.
  */
 function compareBoundaries(a: Boundary, b: Boundary): number {
-  const key = (x: Boundary): [string, readonly string[], number, string, number, string | null, number, string] => {
+  const key = (x: Boundary) => {
     const v = x.version.exact;
-    const devOnly = v.pre === null && v.post === null && v.dev !== null;
-    const preRank = v.pre === null ? (devOnly ? -1 : 3) : (PRE_RANK[v.pre[0]] ?? 3);
-    const preN = v.pre === null ? '0' : v.pre[1];
-    if (x.kind === 'afterPosts') return [v.epoch, v.release, preRank, preN, 1, null, 1, '0'];
-    return [v.epoch, v.release, preRank, preN, v.post === null ? 0 : 1, v.post ?? '0', v.dev === null ? 1 : 0, v.dev ?? '0'];
+    const suffix = suffixKey(v);
+    return { epoch: v.epoch, release: v.release, suffix: x.kind === 'afterPosts' ? { ...suffix, postRank: 1, postN: null, devRank: 1, devN: '0' } : suffix };
   };
-  const [ae, ar, apr, apn, apor, apon, adr, adn] = key(a);
-  const [be, br, bpr, bpn, bpor, bpon, bdr, bdn] = key(b);
-  const epoch = compareDigits(ae, be);
-  if (epoch !== 0) return epoch;
-  const release = compareReleases(ar, br);
-  return (
-    release ||
-    apr - bpr ||
-    compareDigits(apn, bpn) ||
-    apor - bpor ||
-    comparePostNumbers(apon, bpon) ||
-    adr - bdr ||
-    compareDigits(adn, bdn)
-  );
+  return comparePublicKeys(key(a), key(b));
 }
 
 function pointLess(a: Point, b: Point): boolean {

@@ -25,9 +25,10 @@
  * - Comma-separated clauses are ANDed; empty clauses (`>=1,,<2,`) are skipped.
  */
 import { ParseError } from '../errors.js';
-import { compareCodePoints, digitsEnd, isAsciiAlnum, isAsciiDigit, isPySpace, matchWord, pyStrip, quoteExcerpt } from './pychars.js';
+import { compareCodePoints, isPySpace, pyStrip, quoteExcerpt } from './pychars.js';
 import { intersectRanges, rangesArePrereleaseOnly, rangesContain, specifierRanges, type VersionRange } from './ranges.js';
 import { Version, canonicalizeVersion } from './version.js';
+import { scanVersion, type VersionShape } from './version-grammar.js';
 
 export type Operator = '~=' | '==' | '!=' | '<=' | '>=' | '<' | '>' | '===';
 
@@ -37,82 +38,15 @@ const OPERATORS: readonly Operator[] = ['===', '~=', '==', '!=', '<=', '>=', '<'
 // ---------------------------------------------------------------------------------------------
 // The clause grammar (packaging's `_specifier_regex_str`), matched greedily at a position.
 
-const PRE_SPELLINGS = ['alpha', 'beta', 'preview', 'pre', 'a', 'b', 'c', 'rc'];
-const POST_SPELLINGS = ['post', 'rev', 'r'];
-
-function isSeparator(unit: number): boolean {
-  return unit === 0x2e || unit === 0x2d || unit === 0x5f;
-}
-
-
-
 function skipPySpace(text: string, pos: number): number {
   while (pos < text.length && isPySpace(text.charCodeAt(pos))) pos++;
   return pos;
 }
 
-interface VersionShape {
-  readonly wildcard: boolean;
-  readonly local: boolean;
-  readonly minReleaseNumbers: number;
-}
-
 /** End of the version part of a clause at `pos`, or -1. */
 function matchClauseVersion(text: string, pos: number, shape: VersionShape): number {
-  let p = pos;
-  if ((text.charCodeAt(p) | 0x20) === 0x76) p++; // v / V
-  const epochEnd = digitsEnd(text, p);
-  if (epochEnd > p && text.charCodeAt(epochEnd) === 0x21) p = epochEnd + 1;
-  let end = digitsEnd(text, p);
-  if (end === p) return -1;
-  p = end;
-  let releaseNumbers = 1;
-  while (text.charCodeAt(p) === 0x2e && isAsciiDigit(text.charCodeAt(p + 1))) {
-    p = digitsEnd(text, p + 1);
-    releaseNumbers++;
-  }
-  if (releaseNumbers < shape.minReleaseNumbers) return -1;
-  if (shape.wildcard && text.charCodeAt(p) === 0x2e && text.charCodeAt(p + 1) === 0x2a) return p + 2;
-
-  let q = isSeparator(text.charCodeAt(p)) ? p + 1 : p;
-  const pre = PRE_SPELLINGS.find((w) => matchWord(text, q, w));
-  if (pre !== undefined) {
-    q += pre.length;
-    if (isSeparator(text.charCodeAt(q))) q++;
-    p = digitsEnd(text, q);
-  }
-
-  if (text.charCodeAt(p) === 0x2d && isAsciiDigit(text.charCodeAt(p + 1))) {
-    p = digitsEnd(text, p + 1);
-  } else {
-    q = isSeparator(text.charCodeAt(p)) ? p + 1 : p;
-    const post = POST_SPELLINGS.find((w) => matchWord(text, q, w));
-    if (post !== undefined) {
-      q += post.length;
-      if (isSeparator(text.charCodeAt(q))) q++;
-      p = digitsEnd(text, q);
-    }
-  }
-
-  q = isSeparator(text.charCodeAt(p)) ? p + 1 : p;
-  if (matchWord(text, q, 'dev')) {
-    q += 3;
-    if (isSeparator(text.charCodeAt(q))) q++;
-    p = digitsEnd(text, q);
-  }
-
-  if (shape.local && text.charCodeAt(p) === 0x2b && isAsciiAlnum(text.charCodeAt(p + 1))) {
-    p += 1;
-    for (;;) {
-      while (isAsciiAlnum(text.charCodeAt(p))) p++;
-      if (isSeparator(text.charCodeAt(p)) && isAsciiAlnum(text.charCodeAt(p + 1))) {
-        p++;
-        continue;
-      }
-      break;
-    }
-  }
-  return p;
+  const scan = scanVersion(text, pos, shape);
+  return scan.parts === null ? -1 : scan.end;
 }
 
 const EQUALITY_SHAPE: VersionShape = { wildcard: true, local: true, minReleaseNumbers: 1 };

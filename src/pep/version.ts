@@ -23,29 +23,14 @@
  * (exact up to 2^53); `exact` gives the digit strings when that is not enough.
  */
 import { ParseError } from '../errors.js';
-import { compareCodePoints, digitsEnd, isAsciiAlnum, isAsciiDigit, isPySpace, matchWord, quoteExcerpt } from './pychars.js';
+import { compareCodePoints, isPySpace, quoteExcerpt } from './pychars.js';
+import { PRE_SPELLINGS, VERSION_SHAPE, isAllDigits, normalizeDigits, scanVersion, type PreLabel, type VersionParts } from './version-grammar.js';
 
-export type PreLabel = 'a' | 'b' | 'rc';
-
-/** The parts of a version as normalised digit strings (no leading zeros, `0` for zero). */
-export interface VersionParts {
-  readonly epoch: string;
-  readonly release: readonly string[];
-  readonly pre: readonly [PreLabel, string] | null;
-  readonly post: string | null;
-  readonly dev: string | null;
-  /** Local segments, lowercased; all-digit segments are normalised digit strings. */
-  readonly local: readonly string[] | null;
-}
+export type { PreLabel, VersionParts } from './version-grammar.js';
+export { normalizeDigits } from './version-grammar.js';
 
 // ---------------------------------------------------------------------------------------------
 // Digit strings
-
-export function normalizeDigits(digits: string): string {
-  let i = 0;
-  while (i < digits.length - 1 && digits.charCodeAt(i) === 0x30) i++;
-  return digits.slice(i);
-}
 
 /** Compares normalised digit strings as integers. */
 export function compareDigits(a: string, b: string): number {
@@ -66,32 +51,8 @@ export function incrementDigits(digits: string): string {
   return units.join('');
 }
 
-function isAllDigits(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) if (!isAsciiDigit(text.charCodeAt(i))) return false;
-  return true;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Parsing (a hand-written equivalent of packaging's possessive VERSION_PATTERN)
-
-const PRE_SPELLINGS: readonly (readonly [string, PreLabel])[] = [
-  ['alpha', 'a'],
-  ['a', 'a'],
-  ['beta', 'b'],
-  ['b', 'b'],
-  ['preview', 'rc'],
-  ['pre', 'rc'],
-  ['c', 'rc'],
-  ['rc', 'rc'],
-];
-const POST_SPELLINGS: readonly string[] = ['post', 'rev', 'r'];
-
-function isSeparator(unit: number): boolean {
-  return unit === 0x2e || unit === 0x2d || unit === 0x5f; // . - _
-}
-
-
+// Parsing (the grammar is version-grammar.ts, shared with specifier clauses)
 
 interface ParseOutcome {
   readonly parts: VersionParts | null;
@@ -99,106 +60,14 @@ interface ParseOutcome {
   readonly stoppedAt: number;
 }
 
+/** The whole text, less Python's surrounding whitespace, must be one version. */
 function parseParts(text: string): ParseOutcome {
   let start = 0;
   let end = text.length;
   while (start < end && isPySpace(text.charCodeAt(start))) start++;
   while (end > start && isPySpace(text.charCodeAt(end - 1))) end--;
-  const s = text.slice(0, end);
-  let pos = start;
-  const fail = (): ParseOutcome => ({ parts: null, stoppedAt: pos });
-
-  if (pos < end && (s.charCodeAt(pos) | 0x20) === 0x76) pos++; // v / V
-
-  let epoch = '0';
-  const epochDigitsEnd = digitsEnd(s, pos);
-  if (epochDigitsEnd > pos && s.charCodeAt(epochDigitsEnd) === 0x21) {
-    epoch = normalizeDigits(s.slice(pos, epochDigitsEnd));
-    pos = epochDigitsEnd + 1;
-  }
-
-  const release: string[] = [];
-  let numberEnd = digitsEnd(s, pos);
-  if (numberEnd === pos) return fail();
-  release.push(normalizeDigits(s.slice(pos, numberEnd)));
-  pos = numberEnd;
-  while (s.charCodeAt(pos) === 0x2e) {
-    numberEnd = digitsEnd(s, pos + 1);
-    if (numberEnd === pos + 1) break;
-    release.push(normalizeDigits(s.slice(pos + 1, numberEnd)));
-    pos = numberEnd;
-  }
-
-  // Pre-release: [._-]?+ letters [._-]?+ digits? — atomic as a whole.
-  let pre: [PreLabel, string] | null = null;
-  {
-    let p = pos;
-    if (p < end && isSeparator(s.charCodeAt(p))) p++;
-    const spelling = PRE_SPELLINGS.find(([word]) => matchWord(s, p, word));
-    if (spelling !== undefined) {
-      p += spelling[0].length;
-      if (p < end && isSeparator(s.charCodeAt(p))) p++;
-      const n = digitsEnd(s, p);
-      pre = [spelling[1], n > p ? normalizeDigits(s.slice(p, n)) : '0'];
-      pos = n;
-    }
-  }
-
-  // Post-release: -N, or [._-]? (post|rev|r) [._-]? digits?
-  let post: string | null = null;
-  if (s.charCodeAt(pos) === 0x2d && digitsEnd(s, pos + 1) > pos + 1) {
-    const n = digitsEnd(s, pos + 1);
-    post = normalizeDigits(s.slice(pos + 1, n));
-    pos = n;
-  } else {
-    let p = pos;
-    if (p < end && isSeparator(s.charCodeAt(p))) p++;
-    const word = POST_SPELLINGS.find((w) => matchWord(s, p, w));
-    if (word !== undefined) {
-      p += word.length;
-      if (p < end && isSeparator(s.charCodeAt(p))) p++;
-      const n = digitsEnd(s, p);
-      post = n > p ? normalizeDigits(s.slice(p, n)) : '0';
-      pos = n;
-    }
-  }
-
-  // Development release: [._-]?+ dev [._-]?+ digits?
-  let dev: string | null = null;
-  {
-    let p = pos;
-    if (p < end && isSeparator(s.charCodeAt(p))) p++;
-    if (matchWord(s, p, 'dev')) {
-      p += 3;
-      if (p < end && isSeparator(s.charCodeAt(p))) p++;
-      const n = digitsEnd(s, p);
-      dev = n > p ? normalizeDigits(s.slice(p, n)) : '0';
-      pos = n;
-    }
-  }
-
-  // Local label: + alnum+ ([._-] alnum+)*
-  let local: string[] | null = null;
-  if (s.charCodeAt(pos) === 0x2b && pos + 1 < end && isAsciiAlnum(s.charCodeAt(pos + 1))) {
-    const segments: string[] = [];
-    let p = pos + 1;
-    for (;;) {
-      const segmentStart = p;
-      while (p < end && isAsciiAlnum(s.charCodeAt(p))) p++;
-      const segment = s.slice(segmentStart, p).toLowerCase();
-      segments.push(isAllDigits(segment) ? normalizeDigits(segment) : segment);
-      if (p + 1 < end && isSeparator(s.charCodeAt(p)) && isAsciiAlnum(s.charCodeAt(p + 1))) {
-        p++;
-        continue;
-      }
-      break;
-    }
-    local = segments;
-    pos = p;
-  }
-
-  if (pos !== end) return fail();
-  return { parts: { epoch, release, pre, post, dev, local }, stoppedAt: pos };
+  const scan = scanVersion(text.slice(0, end), start, VERSION_SHAPE);
+  return { parts: scan.end === end ? scan.parts : null, stoppedAt: scan.end };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,31 +75,31 @@ function parseParts(text: string): ParseOutcome {
 
 const PRE_RANK: Record<PreLabel, number> = { a: 0, b: 1, rc: 2 };
 
-function compareRelease(a: readonly string[], b: readonly string[]): number {
-  // Trailing zeros do not count: 1.0.0 == 1.
-  let aLength = a.length;
-  while (aLength > 0 && a[aLength - 1] === '0') aLength--;
-  let bLength = b.length;
-  while (bLength > 0 && b[bLength - 1] === '0') bLength--;
-  const shared = Math.min(aLength, bLength);
-  for (let i = 0; i < shared; i++) {
+/** Release tuples compared with zero padding (`1.0.0` == `1`). */
+export function compareReleases(a: readonly string[], b: readonly string[]): number {
+  const length = Math.max(a.length, b.length);
+  for (let i = 0; i < length; i++) {
     const c = compareDigits(a[i] ?? '0', b[i] ?? '0');
     if (c !== 0) return c;
   }
-  return aLength - bLength;
+  return 0;
 }
 
-interface SuffixKey {
+/**
+ * packaging's `_cmpkey` for the public version, after the epoch and release: dev-only releases
+ * sort before alphas, finals after rcs. `postN` null stands for "above every post number" (the
+ * afterPosts boundary points of ranges.ts).
+ */
+export interface SuffixKey {
   readonly preRank: number;
   readonly preN: string;
   readonly postRank: number;
-  readonly postN: string;
+  readonly postN: string | null;
   readonly devRank: number;
   readonly devN: string;
 }
 
-/** packaging's `_cmpkey` suffix: dev-only releases sort before alphas, finals after rcs. */
-function suffixKey(parts: VersionParts): SuffixKey {
+export function suffixKey(parts: VersionParts): SuffixKey {
   const devOnly = parts.pre === null && parts.post === null && parts.dev !== null;
   return {
     preRank: parts.pre === null ? (devOnly ? -1 : 3) : PRE_RANK[parts.pre[0]],
@@ -242,21 +111,29 @@ function suffixKey(parts: VersionParts): SuffixKey {
   };
 }
 
-function comparePublicParts(a: VersionParts, b: VersionParts): number {
-  const epoch = compareDigits(a.epoch, b.epoch);
-  if (epoch !== 0) return epoch;
-  const release = compareRelease(a.release, b.release);
-  if (release !== 0) return release;
-  const ka = suffixKey(a);
-  const kb = suffixKey(b);
+/** Orders epoch, release and suffix keys: the one public-version order (ranges.ts uses it too). */
+export function comparePublicKeys(a: { epoch: string; release: readonly string[]; suffix: SuffixKey }, b: { epoch: string; release: readonly string[]; suffix: SuffixKey }): number {
+  const ka = a.suffix;
+  const kb = b.suffix;
   return (
+    compareDigits(a.epoch, b.epoch) ||
+    compareReleases(a.release, b.release) ||
     ka.preRank - kb.preRank ||
     compareDigits(ka.preN, kb.preN) ||
     ka.postRank - kb.postRank ||
-    compareDigits(ka.postN, kb.postN) ||
+    comparePostNumbers(ka.postN, kb.postN) ||
     ka.devRank - kb.devRank ||
     compareDigits(ka.devN, kb.devN)
   );
+}
+
+function comparePostNumbers(a: string | null, b: string | null): number {
+  if (a === null || b === null) return (a === null ? 1 : 0) - (b === null ? 1 : 0);
+  return compareDigits(a, b);
+}
+
+function comparePublicParts(a: VersionParts, b: VersionParts): number {
+  return comparePublicKeys({ epoch: a.epoch, release: a.release, suffix: suffixKey(a) }, { epoch: b.epoch, release: b.release, suffix: suffixKey(b) });
 }
 
 function compareLocal(a: readonly string[] | null, b: readonly string[] | null): number {

@@ -2,7 +2,6 @@ import type { Pin } from '../../../src/pin.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PinHashesError } from '../../../src/errors.js';
-import type { PackageName } from '../../../src/pep/names.js';
 import { Version } from '../../../src/pep/version.js';
 import { NoSolutionError, resolve, type DistMetadata } from '../../../src/resolver/index.js';
 import { MemoryProvider, type MemoryUniverse } from './memory-provider.js';
