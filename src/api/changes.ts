@@ -7,7 +7,6 @@ import { lockedDirectUrl } from '../lock/direct-url.js';
 import type { LockedPackage } from '../lock/model.js';
 import type { ExistingPin } from '../lock/read.js';
 import type { PackageName } from '../pep/names.js';
-import { Version } from '../pep/version.js';
 
 export type PinChange =
   | { kind: 'added'; name: PackageName; version: string }
@@ -25,7 +24,7 @@ export function diffPins(
   for (const pkg of after) {
     seen.add(pkg.name);
     const old = before.get(pkg.name);
-    const now = pinText(pkg.version, pkg.url);
+    const now = pinText(pkg.version.toString(), pkg.url);
     if (!old) {
       changes.push({ kind: 'added', name: pkg.name, version: now });
       continue;
@@ -33,7 +32,7 @@ export function diffPins(
     const was = pinText(old.version?.toString() ?? null, old.url === null ? null : lockedDirectUrl(old.url));
     if (was !== now) {
       const a = old.version;
-      const b = pkg.url === null ? Version.tryParse(pkg.version) : null;
+      const b = pkg.url === null ? pkg.version : null;
       const kind = a && b ? (b.compare(a) > 0 ? 'upgraded' : 'downgraded') : 'changed';
       changes.push({ kind, name: pkg.name, from: was, to: now });
       continue;

@@ -230,7 +230,7 @@ interface HashingContext {
 async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefined, ctx: HashingContext): Promise<LockedPackage> {
   const common = {
     name: pkg.name,
-    version: pkg.version.toString(),
+    version: pkg.version,
     url: pkg.url === null ? null : lockedDirectUrl(pkg.url),
     via: pkg.via,
     yanked: pkg.yanked,

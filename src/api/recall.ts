@@ -21,6 +21,7 @@ import { mayCarrySecrets, stripCredentials } from '../http/redact.js';
 import type { Lock } from '../lock/model.js';
 import { normalizeName, type PackageName } from '../pep/names.js';
 import { formatRequirement } from '../pep/requirement.js';
+import { Version } from '../pep/version.js';
 import { regenerateCommand } from './command.js';
 import type { PreparedRun } from './prepare.js';
 import { targetDescription } from './prepare.js';
@@ -70,6 +71,8 @@ export function mayRecall(run: PreparedRun, upgrade: ReadonlySet<PackageName> | 
 export async function recall(cache: RecordCache, output: string, fingerprint: string, existingLock: string, now: number): Promise<RunRecord | undefined> {
   const record = await cache.getRun(output, fingerprint);
   if (!record || record.content !== existingLock || now >= record.freshUntil) return undefined;
+  // Written by us from parsed versions; a record that says otherwise is not used.
+  if (!record.lock.packages.every((pkg) => Version.tryParse(pkg.version) !== null)) return undefined;
   return record;
 }
 
@@ -88,7 +91,7 @@ export async function remember(
     fingerprint,
     freshUntil: result.reusableUntil,
     content: result.content,
-    lock: result.lock,
+    lock: { ...result.lock, packages: result.lock.packages.map((pkg) => ({ ...pkg, version: pkg.version.toString() })) },
     warnings: result.warnings,
   });
 }
@@ -100,6 +103,7 @@ export function recalledLock(record: RunRecord): Lock {
     packages: record.lock.packages.map((pkg) => ({
       ...pkg,
       name: normalizeName(pkg.name),
+      version: Version.parse(pkg.version),
       files: pkg.files.map((file) => ({
         ...file,
         evidence: file.evidence.map((e) => (e.kind === 'computed' ? { ...e, from: 'cache' as const } : e)),

@@ -3,7 +3,7 @@
  * with the digests we computed and the evidence that backs them.
  */
 import type { Evidence } from '../download/hashing.js';
-import type { PackageName } from '../pep/names.js';
+import type { Pin } from '../pin.js';
 
 export interface LockedFile {
   filename: string;
@@ -14,11 +14,8 @@ export interface LockedFile {
   evidence: Evidence[];
 }
 
-export interface LockedPackage {
-  name: PackageName;
-  version: string;
-  /** For `name @ url` direct references. */
-  url: string | null;
+/** A pin as locked; its `url` is the direct reference as written to the lock (no credentials). */
+export interface LockedPackage extends Pin {
   files: LockedFile[];
   /** Parent package names and root sources (`-r requirements.in`). */
   via: string[];

@@ -299,6 +299,11 @@ export class Version {
     return this.#parts.epoch === '0' ? release : `${this.#parts.epoch}!${release}`;
   }
 
+  /** As JSON, a version is its normalized text (`--json` output, lock models). */
+  toJSON(): string {
+    return this.toString();
+  }
+
   toString(): string {
     if (this.#text === undefined) {
       const p = this.#parts;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { renderRequirementsTxt } from '../../../src/lock/requirements-txt.js';
 import type { Lock } from '../../../src/lock/model.js';
 import { normalizeName } from '../../../src/pep/names.js';
+import { Version } from '../../../src/pep/version.js';
 
 const h = (c: string) => c.repeat(64);
 
@@ -17,7 +18,7 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
     packages: [
       {
         name: normalizeName('requests'),
-        version: '2.32.3',
+        version: Version.parse('2.32.3'),
         url: null,
         files: [
           { filename: 'b', url: 'u', sha256: h('b'), size: 1, evidence: [] },
@@ -28,7 +29,7 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
       },
       {
         name: normalizeName('certifi'),
-        version: '2026.7.22',
+        version: Version.parse('2026.7.22'),
         url: null,
         files: [{ filename: 'c', url: 'u', sha256: h('c'), size: 1, evidence: [] }],
         via: ['requests', '-r requirements.in', 'aaa'],
