@@ -21,6 +21,9 @@ export interface PinHashesErrorOptions {
  * callers match on. A new code is added here (tsc refuses an unknown one).
  */
 export type ErrorCode =
+  | 'ATTESTATION_INVALID'
+  | 'ATTESTATION_LOST'
+  | 'ATTESTATION_REQUIRED'
   | 'BAD_ARCHIVE'
   | 'BAD_DIRECT_REFERENCE'
   | 'BAD_INDEX_PAGE'
@@ -29,6 +32,7 @@ export type ErrorCode =
   | 'BAD_METADATA'
   | 'BAD_RANGE'
   | 'BAD_SETTING'
+  | 'BAD_TRUST_ROOT'
   | 'BAD_URL'
   | 'BODY_TIME_LIMIT'
   | 'CANCELLED'
@@ -59,6 +63,7 @@ export type ErrorCode =
   | 'NO_SOLUTION'
   | 'NO_SOURCES'
   | 'OUTPUT_IS_INPUT'
+  | 'PUBLISHER_CHANGED'
   | 'PAGE_TOO_LARGE'
   | 'RANGE_IGNORED'
   | 'REDIRECT_LOOP'

@@ -80,6 +80,8 @@ const StoredLink = z.object({
   requiresPython: z.string().optional(),
   yanked: z.union([z.literal(false), z.object({ reason: z.string() })]).optional(),
   coreMetadata: z.union([z.boolean(), z.record(z.string(), z.string())]).optional(),
+  /** PEP 740 provenance URL or null; absent only in records written before it was kept. */
+  provenance: z.string().nullable().optional(),
 });
 
 const PageRecord = z.object({
@@ -206,13 +208,16 @@ export class RecordCache {
       this.#events.onWarning?.(`ignoring a corrupt cache record of ${project} in ${this.#path(project)}; it will be fetched again`);
       return undefined;
     }
+    // Written before provenance URLs were kept: using it would make attested files look bare.
+    if (page.data.links.some((link) => link.provenance === undefined)) return undefined;
     return page.data.accept === accept ? page.data : undefined;
   }
 
   /** Links carrying credentials or query strings are never written: the caller leaves such pages out. */
   async putPage(project: string, record: PageRecord): Promise<void> {
     const id = sealedId('page', record.url);
-    const stored = { storedAt: record.storedAt, sealed: seal('page', record.url, record) };
+    const links = record.links.map((link) => ({ ...link, provenance: link.provenance ?? null }));
+    const stored = { storedAt: record.storedAt, sealed: seal('page', record.url, { ...record, links }) };
     this.#pack(project).sealedPages[id] = stored;
     this.#addedPack(project).sealedPages[id] = stored;
   }

@@ -15,6 +15,8 @@ export interface RawLink {
   requiresPython?: string | undefined;
   yanked?: false | { reason: string } | undefined;
   coreMetadata?: boolean | Readonly<Record<string, string>> | undefined;
+  /** PEP 740 provenance URL, absolute. */
+  provenance?: string | null | undefined;
 }
 
 const HASH_FRAGMENT = /[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)/;
@@ -51,6 +53,7 @@ export function linkToFile(link: RawLink, project: PackageName, source: string):
     requiresPython: link.requiresPython,
     yanked: link.yanked ?? false,
     coreMetadata: link.coreMetadata,
+    provenance: link.provenance ?? null,
     source,
   };
 }

@@ -100,7 +100,18 @@ function anchorToLink(anchor: HtmlAnchor, base: string): RawLink | undefined {
     requiresPython: anchor.attributes.get('data-requires-python') ?? undefined,
     yanked,
     coreMetadata: htmlMetadataFlag(metadataAttr),
+    provenance: provenanceUrl(anchor.attributes.get('data-provenance'), base),
   };
+}
+
+/** PEP 740 gives an absolute URL; a relative one is resolved as any link; an unusable one is no provenance. */
+function provenanceUrl(value: string | null | undefined, base: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  try {
+    return new URL(value, base).toString();
+  } catch {
+    return null;
+  }
 }
 
 function htmlMetadataFlag(value: string | null | undefined): boolean | Record<string, string> {
@@ -123,6 +134,7 @@ const JsonFile = z.object({
   size: z.number().int().nonnegative().nullish(),
   'core-metadata': MetadataFlag.nullish(),
   'dist-info-metadata': MetadataFlag.nullish(),
+  provenance: z.string().nullish(),
 });
 
 const JsonProjectPage = z.object({
@@ -162,6 +174,7 @@ export function parseJsonPage(body: string, pageUrl: string): RawLink[] {
       requiresPython: file['requires-python'] ?? undefined,
       yanked,
       coreMetadata: metadata,
+      provenance: provenanceUrl(file.provenance, pageUrl),
     });
   }
   return links;

@@ -18,6 +18,8 @@ export interface IndexedFile {
   yanked: false | { reason: string };
   /** PEP 658/714: true, a digest of the `.metadata` file, false (absent), or undefined (unknown). */
   coreMetadata: boolean | Readonly<Record<string, string>> | undefined;
+  /** PEP 740: the URL of the file's provenance object, or null when the index lists none. */
+  provenance: string | null;
   /** The index or find-links location that listed it, credentials redacted: for messages. */
   source: string;
 }

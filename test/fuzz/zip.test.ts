@@ -229,6 +229,7 @@ const fileStub: IndexedFile = {
   requiresPython: undefined,
   yanked: false,
   coreMetadata: undefined,
+      provenance: null,
   source: 'https://idx.example/simple/',
 };
 

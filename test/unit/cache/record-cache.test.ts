@@ -1,9 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordCache, type PageRecord } from '../../../src/cache/record-cache.js';
+import { seal } from '../../../src/cache/seal.js';
 
 const digest = { sha256: 'a'.repeat(64), size: 10, others: {} };
 const key = { project: 'demo', url: 'https://files.example/demo-1.0-py3-none-any.whl', claims: { 'hash:sha256': 'a'.repeat(64), size: 10 } };
@@ -13,7 +14,7 @@ const page: PageRecord = {
   storedAt: 1000,
   freshForMs: 600_000,
   etag: '"v1"',
-  links: [{ url: key.url, hashes: { sha256: 'a'.repeat(64) }, yanked: false }],
+  links: [{ url: key.url, hashes: { sha256: 'a'.repeat(64) }, yanked: false, provenance: null }],
 };
 
 async function withDir(body: (dir: string) => Promise<void>): Promise<void> {
@@ -111,3 +112,22 @@ describe('the cache of digests, metadata and pages', () => {
   });
 });
 
+
+test('a page record written before provenance URLs were kept is a miss (fetched again), without a warning', async () => {
+  await withDir(async (dir) => {
+    const writer = new RecordCache(dir);
+    await writer.putPage('demo', page);
+    await writer.flush();
+    const again = new RecordCache(dir);
+    assert.deepEqual(await again.getPage('demo', page.url, page.accept), page, 'written now: provenance null is kept');
+    // The shape an older pin-hashes wrote: the same record, its links without the key.
+    const path = join(dir, 'v2', 'projects', 'demo.json');
+    const pack = JSON.parse(await readFile(path, 'utf8')) as { sealedPages: Record<string, { sealed: string }> };
+    const { provenance: _absent, ...oldLink } = page.links[0]!;
+    for (const entry of Object.values(pack.sealedPages)) entry.sealed = seal('page', page.url, { ...page, links: [oldLink] });
+    await writeFile(path, JSON.stringify(pack));
+    const warnings: string[] = [];
+    assert.equal(await new RecordCache(dir, { onWarning: (w) => warnings.push(w) }).getPage('demo', page.url, page.accept), undefined);
+    assert.deepEqual(warnings, []);
+  });
+});

@@ -16,7 +16,7 @@ const page: PageRecord = {
   storedAt: 1000,
   freshForMs: 600_000,
   etag: '"v1"',
-  links: [{ url: `https://index.example/${TOKEN}/files/demo-1.0-py3-none-any.whl`, hashes: { sha256: 'a'.repeat(64) } }],
+  links: [{ url: `https://index.example/${TOKEN}/files/demo-1.0-py3-none-any.whl`, hashes: { sha256: 'a'.repeat(64) }, provenance: null }],
 };
 const run: RunRecord = {
   output: '/work/requirements.txt',

@@ -22,6 +22,7 @@ function file(claims: Partial<IndexedFile>): IndexedFile {
     requiresPython: undefined,
     yanked: false,
     coreMetadata: undefined,
+    provenance: null,
     source: 'https://idx.example/simple/',
     ...claims,
   };

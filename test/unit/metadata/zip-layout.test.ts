@@ -118,6 +118,7 @@ const file: IndexedFile = {
   requiresPython: undefined,
   yanked: false,
   coreMetadata: undefined,
+      provenance: null,
   source: 'https://idx.example/simple/',
 };
 

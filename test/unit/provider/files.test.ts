@@ -21,6 +21,7 @@ function f(filename: string, extra: Partial<IndexedFile> = {}): IndexedFile {
     requiresPython: undefined,
     yanked: false,
     coreMetadata: undefined,
+    provenance: null,
     source: 'idx',
     ...extra,
   };

@@ -1,0 +1,52 @@
+/**
+ * The Sigstore trust root attestations are verified against, read from disk and never through
+ * TUF at lock time (ATTESTATIONS.md 2.4: the TUF route needs the network). The default is the
+ * production root embedded from the pinned @sigstore/tuf release (embedded-root.ts);
+ * `--trusted-root FILE` names another (air-gapped use, a refreshed root, the staging root in
+ * tests). Its sha256 goes into the lock header, so a reader knows which keys vouched.
+ */
+import { createHash } from 'node:crypto';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import { PinHashesError } from '../errors.js';
+import { readBoundedFile } from '../fs/bounded-read.js';
+import { EMBEDDED_ROOT_BASE64, EMBEDDED_ROOT_ORIGIN } from './embedded-root.js';
+
+export interface TrustRoot {
+  readonly material: TrustMaterial;
+  /** sha256 of the trusted_root.json bytes. */
+  readonly sha256: string;
+  /** Where it came from: the embedding release, or the file as the user named it. */
+  readonly origin: string;
+}
+
+const MAX_TRUST_ROOT_BYTES = 4 * 1024 * 1024;
+
+export async function loadTrustRoot(file: { path: string; shown: string } | null): Promise<TrustRoot> {
+  if (file === null) return fromBytes(Buffer.from(EMBEDDED_ROOT_BASE64, 'base64'), `the production root of ${EMBEDDED_ROOT_ORIGIN}`);
+  let bytes: Buffer;
+  try {
+    bytes = await readBoundedFile(file.path, MAX_TRUST_ROOT_BYTES);
+  } catch (error) {
+    throw new PinHashesError('BAD_TRUST_ROOT', `Cannot read the trusted root ${file.shown}: ${error instanceof Error ? error.message : String(error)}`, {
+      exitCode: 2,
+      hint: 'Name a Sigstore trusted_root.json with --trusted-root, or leave the flag out to use the embedded production root.',
+    });
+  }
+  return fromBytes(bytes, file.shown);
+}
+
+function fromBytes(bytes: Buffer, origin: string): TrustRoot {
+  let material: TrustMaterial;
+  try {
+    const root = TrustedRoot.fromJSON(JSON.parse(bytes.toString('utf8')));
+    material = toTrustMaterial(root);
+    if (material.certificateAuthorities.length === 0 || material.tlogs.length === 0) throw new Error('it lists no certificate authority or no transparency log');
+  } catch (error) {
+    throw new PinHashesError('BAD_TRUST_ROOT', `${origin} is not a usable Sigstore trusted_root.json: ${error instanceof Error ? error.message : String(error)}`, {
+      exitCode: 2,
+      hint: 'Use a trusted_root.json as published by Sigstore (for example from `cosign trusted-root`), or leave --trusted-root out.',
+    });
+  }
+  return { material, sha256: createHash('sha256').update(bytes).digest('hex'), origin };
+}
