@@ -4,7 +4,9 @@
  * a position, maybe `1.*`, maybe without a local label; specifiers.ts). A hand-written equivalent
  * of packaging's possessive VERSION_PATTERN and of its `_specifier_regex_str`:
  *
- *   v? (N!)? N(.N)* (.*)? ([._-]? pre [._-]? N?)? (-N | [._-]? post [._-]? N?)? ([._-]? dev [._-]? N?)? (+local)?
+ *   v? (N!)? N(.N)* ( .*  |  ([._-]? pre [._-]? N?)? (-N | [._-]? post [._-]? N?)? ([._-]? dev [._-]? N?)? (+local)? )
+ *
+ * where `.*` (wildcard shapes only) ends the version.
  *
  * Each optional part is atomic: when its word is missing nothing of it is consumed, and once its
  * word matched it may swallow a trailing separator (`1.0a.` is `1.0a0`). Numbers are kept as
@@ -55,8 +57,6 @@ export interface VersionScan {
   readonly end: number;
   /** Null when no version starts at the position (`end` is then where that became clear). */
   readonly parts: VersionParts | null;
-  /** The release ended with `.*` (wildcard shapes only). */
-  readonly wildcard: boolean;
 }
 
 export function normalizeDigits(digits: string): string {
@@ -86,11 +86,11 @@ export function scanVersion(s: string, pos: number, shape: VersionShape): Versio
     p = epochEnd + 1;
   }
   const release = scanRelease(s, p);
-  if (release.numbers.length === 0 || release.numbers.length < shape.minReleaseNumbers) return { end: p, parts: null, wildcard: false };
+  if (release.numbers.length === 0 || release.numbers.length < shape.minReleaseNumbers) return { end: p, parts: null };
   p = release.end;
   const base = { epoch, release: release.numbers };
   if (shape.wildcard && s.charCodeAt(p) === 0x2e && s.charCodeAt(p + 1) === 0x2a) {
-    return { end: p + 2, parts: { ...base, pre: null, post: null, dev: null, local: null }, wildcard: true };
+    return { end: p + 2, parts: { ...base, pre: null, post: null, dev: null, local: null } };
   }
   const pre = scanLabelled(s, p, PRE_SPELLINGS);
   if (pre) p = pre.end;
@@ -103,7 +103,6 @@ export function scanVersion(s: string, pos: number, shape: VersionShape): Versio
   return {
     end: p,
     parts: { ...base, pre: pre ? [pre.label, pre.number] : null, post: post?.number ?? null, dev: dev?.number ?? null, local: local?.segments ?? null },
-    wildcard: false,
   };
 }
 

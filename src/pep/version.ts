@@ -27,7 +27,6 @@ import { compareCodePoints, isPySpace, quoteExcerpt } from './pychars.js';
 import { PRE_SPELLINGS, VERSION_SHAPE, isAllDigits, normalizeDigits, scanVersion, type PreLabel, type VersionParts } from './version-grammar.js';
 
 export type { PreLabel, VersionParts } from './version-grammar.js';
-export { normalizeDigits } from './version-grammar.js';
 
 // ---------------------------------------------------------------------------------------------
 // Digit strings

@@ -29,7 +29,6 @@ export interface IndexProviderDeps {
   binary: BinaryPolicy;
   /** Called once per project page, with the indexes that also had the project (for --verbose, and the read-ahead). */
   onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
-  onMetadata?: (pin: Pin, file: IndexedFile, metadata: DistributionMetadata) => void;
 }
 
 export class IndexProvider implements ResolverProvider {
@@ -63,9 +62,7 @@ export class IndexProvider implements ResolverProvider {
     const group = pin.url !== null ? this.#directGroup(pin.name, pin.url) : (await this.#project(pin.name))?.versions.get(pin.version.toString());
     const file = group ? (pin.url !== null ? group.all[0] : bestFile(group, this.#deps.target)) : undefined;
     if (!file) throw new Error(`Assertion failed: metadata asked for ${pinLabel(pin)}, which has no usable file`);
-    const metadata = await this.#deps.metadata.read(file);
-    this.#deps.onMetadata?.(pin, file, metadata);
-    return parsedMetadata(pin, file, metadata);
+    return parsedMetadata(pin, file, await this.#deps.metadata.read(file));
   }
 
   /** The files of a pinned version whose digests go into the lock. */

@@ -75,6 +75,34 @@ describe('PEP 740 provenance, verified offline', { skip }, () => {
     if (result.kind === 'verified') assert.deepEqual(result.attestations.map((a) => a.predicateType), ['https://docs.pypi.org/attestations/publish/v1', 'https://slsa.dev/provenance/v1']);
   });
 
+  test('GitLab and an older GitHub draft (predicate {}) verify too', () => {
+    for (const set of [REAL.gitlab, REAL.models]) {
+      const digest = sha256(readData(set.file));
+      const result = check(provenanceOf([readJson(set.attestation)], set.publisher), set.file, digest, production);
+      assert.equal(result.kind, 'verified', `${set.file}: ${JSON.stringify(result)}`);
+      if (result.kind === 'verified') {
+        assert.equal(result.publisher.kind, set.publisher.kind);
+        assert.ok('repository' in result.publisher && result.publisher.repository === set.publisher.repository);
+      }
+    }
+  });
+
+  test('a staging attestation verifies against the staging root only, and names an e-mail identity', () => {
+    const digest = sha256(readData(REAL.rfc8785.file));
+    const provenance = provenanceOf([readJson(REAL.rfc8785.attestation)], null);
+    const result = check(provenance, REAL.rfc8785.file, digest, staging);
+    assert.equal(result.kind, 'verified', JSON.stringify(result));
+    if (result.kind === 'verified') assert.deepEqual(result.publisher, { kind: 'Other', issuer: 'https://github.com/login/oauth', identity: 'william@yossarian.net' });
+    assertInvalid(check(provenance, REAL.rfc8785.file, digest, production), 'certificate');
+  });
+
+  test('the subject filename is compared after parsing: another tag order is the same wheel', () => {
+    const attestation = readJson('spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl.publish.attestation');
+    const digest = 'd2772f9a5199f05ed1be8d9aa78b879e51772e3ead9d73fe8057257b1aec7cf8';
+    const result = check(provenanceOf([attestation], null), 'spt3g-1.0-cp310-cp310-manylinux2014_x86_64.manylinux_2_17_x86_64.whl', digest, staging);
+    assert.equal(result.kind, 'verified', JSON.stringify(result));
+  });
+
   const negatives: [string, () => [Json, string, string], string, RegExp?][] = [
     ['a byte of the file flipped (N1)', () => {
       const bytes = Buffer.from(readData(REAL.pypiAttestations.file));
