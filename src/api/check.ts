@@ -106,6 +106,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     extraConstraints: [],
     cache: undefined,
     reuse: existing.pins,
+    previous: new Map([...existing.pins.values()].map((pin) => [pin.name, pin.provenance] as const)),
   });
   const name = basename(lockFile);
   const diff = unifiedDiff(text, regenerated.content, `${name} (as committed)`, `${name} (as pin-hashes lock would write it)`);

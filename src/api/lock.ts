@@ -72,7 +72,8 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   const { runPipeline }: { runPipeline: typeof RunPipeline } = await import('./pipeline.js');
   let result;
   try {
-    result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache });
+    const previous = new Map([...(existing?.pins.values() ?? [])].map((pin) => [pin.name, pin.provenance] as const));
+    result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache, previous });
   } finally {
     // Also after a failure: what was downloaded and hashed before it need not be again.
     await cache?.flush();

@@ -42,6 +42,14 @@ export interface LockOptions {
   noCache?: boolean | undefined;
   /** Ask the index for every project page even when a stored copy is still fresh (uv's --refresh). */
   refresh?: boolean | undefined;
+  /** Skip PEP 740: no provenance is fetched or verified (the header says so). */
+  noVerifyAttestations?: boolean | undefined;
+  /** A Sigstore trusted_root.json to verify attestations with; default: the embedded production root. */
+  trustedRoot?: string | undefined;
+  /** Packages (or ':all:') that must have verified attestations. */
+  requireAttestations?: string[] | undefined;
+  /** Packages (or ':all:') whose new publisher, or lost attestations, are taken knowingly. */
+  acceptPublishers?: string[] | undefined;
   cwd?: string | undefined;
   env?: Record<string, string | undefined> | undefined;
   retry?: RetryPolicy | undefined;

@@ -5,13 +5,18 @@
  */
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { RecordCache } from '../cache/record-cache.js';
-import { ArtifactStore } from '../download/artifact-store.js';
+import { ArtifactStore, type VerifiedFile } from '../download/artifact-store.js';
 import { hasCheckedClaim } from '../download/hashing.js';
 import { HttpClient } from '../http/client.js';
 import { stripCredentials } from '../http/redact.js';
 import { createMetadataLedger } from '../metadata/ladder.js';
 import { MetadataService } from '../metadata/service.js';
-import type { Lock, LockedPackage } from '../lock/model.js';
+import type { Lock, LockedFile, LockedPackage } from '../lock/model.js';
+import { provenanceOf, type ProvenanceDeps } from '../provenance/file-provenance.js';
+import { describePublisher } from '../provenance/identity.js';
+import { applyPolicy, type ProvenancePolicy } from '../provenance/policy.js';
+import { packageProvenance, type PackageProvenance } from '../provenance/record.js';
+import { PinHashesError } from '../errors.js';
 import type { ExistingPin } from '../lock/read.js';
 import { lockedDirectUrl } from '../lock/direct-url.js';
 import { renderRequirementsTxt } from '../lock/requirements-txt.js';
@@ -37,6 +42,8 @@ export interface PipelineParams {
   cache: RecordCache | undefined;
   /** Pins whose hashes are taken as listed when the new pin is the same (check's "is it current?"). */
   reuse?: ReadonlyMap<PackageName, ExistingPin> | undefined;
+  /** What the previous lock says of each package's provenance: the publishers pinned. */
+  previous?: ReadonlyMap<PackageName, PackageProvenance | undefined> | undefined;
 }
 
 export interface PipelineResult {
@@ -140,10 +147,8 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
 
 export async function runPipeline(run: PreparedRun, params: PipelineParams): Promise<PipelineResult> {
   const { config, target } = run;
-  const { events } = config;
   const warnings = [...run.warnings];
   const upgrade = params.upgrade;
-  const inputHashes = allowedHashesOf([...run.input.requirements, ...run.input.constraints], target.markerEnvironment);
   const session = openSession(
     run,
     {
@@ -154,15 +159,38 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
     },
     warnings,
   );
-  const { store, provider, answers, readAhead } = session;
   try {
-    events.onPhase?.('resolving');
-    const base = run.outputPath === null ? run.cwd : dirname(run.outputPath);
-    const sourceLabel = (file: string, constraint: boolean): string =>
-      `${constraint ? '-c' : '-r'} ${displayPath(base, resolvePath(run.cwd, file))}`;
-    const resolution = await resolve(
-      answers,
-      {
+    config.events.onPhase?.('resolving');
+    const resolution = await resolvePins(run, params, session);
+    warnings.push(...resolution.warnings);
+    config.events.onPhase?.('hashing');
+    const { packages, filenames, unclaimedFile } = await hashPins(run, params, session, resolution, warnings);
+    const lock: Lock = {
+      header: {
+        toolVersion: VERSION,
+        targetDescription: targetDescription(target),
+        command: regenerateCommand(run),
+        indexes: run.indexes.map((index) => index.written),
+        trustRootSha256: config.attestations?.trust.sha256 ?? null,
+      },
+      packages,
+    };
+    // A locked file with no digest claim is downloaded again by every run: its bytes may change.
+    const reusableUntil = unclaimedFile || session.metadata.readUnclaimed ? 0 : session.index.freshUntil;
+    return { lock, content: renderRequirementsTxt(lock), resolution, filenames, warnings, reusableUntil };
+  } finally {
+    await session.close();
+  }
+}
+
+/** The resolver over the session's memo, with the inputs labelled as `via` shows them. */
+function resolvePins(run: PreparedRun, params: PipelineParams, session: Session): Promise<Resolution> {
+  const { config, target } = run;
+  const base = run.outputPath === null ? run.cwd : dirname(run.outputPath);
+  const sourceLabel = (file: string, constraint: boolean): string => `${constraint ? '-c' : '-r'} ${displayPath(base, resolvePath(run.cwd, file))}`;
+  return resolve(
+    session.answers,
+    {
       requirements: run.input.requirements.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, false) })),
       constraints: [
         ...run.input.constraints.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, true) })),
@@ -173,40 +201,37 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
       allowPrereleases: config.pre || run.input.pre,
       preferences: params.preferences,
       upgrade: params.upgrade,
-      },
-      readAhead,
-    );
-    warnings.push(...resolution.warnings);
+    },
+    session.readAhead,
+  );
+}
 
-    events.onPhase?.('hashing');
-    const filenames = new Map<string, string>();
-    const fileLists = await Promise.all(
-      resolution.packages.map((pkg) => {
-        const reused = params.reuse?.get(pkg.name);
-        if (reused && sameTarget(reused, pkg)) return Promise.resolve(undefined);
-        return provider.lockFiles(pkg, pkg.yanked);
-      }),
-    );
-    readAhead.finish(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
-    events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
-    const hashing: HashingContext = { store, reuse: params.reuse, inputHashes, warnings, filenames, unclaimedFile: false };
-    const packages = await Promise.all(resolution.packages.map((pkg, i) => lockedPackage(pkg, fileLists[i], hashing)));
-
-    const lock: Lock = {
-      header: {
-        toolVersion: VERSION,
-        targetDescription: targetDescription(target),
-        command: regenerateCommand(run),
-        indexes: run.indexes.map((index) => index.written),
-      },
-      packages,
-    };
-    // A locked file with no digest claim is downloaded again by every run: its bytes may change.
-    const reusableUntil = hashing.unclaimedFile || session.metadata.readUnclaimed ? 0 : session.index.freshUntil;
-    return { lock, content: renderRequirementsTxt(lock), resolution, filenames, warnings, reusableUntil };
-  } finally {
-    await session.close();
-  }
+/** Every file of every pin hashed (or, for check, taken as listed), its provenance verified, publishers pinned. */
+async function hashPins(run: PreparedRun, params: PipelineParams, session: Session, resolution: Resolution, warnings: string[]) {
+  const { config } = run;
+  const fileLists = await Promise.all(
+    resolution.packages.map((pkg) => {
+      const reused = params.reuse?.get(pkg.name);
+      if (reused && sameTarget(reused, pkg)) return Promise.resolve(undefined);
+      return session.provider.lockFiles(pkg, pkg.yanked);
+    }),
+  );
+  session.readAhead.finish(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
+  config.events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
+  const attestations = config.attestations;
+  const hashing: HashingContext = {
+    store: session.store,
+    reuse: params.reuse,
+    inputHashes: allowedHashesOf([...run.input.requirements, ...run.input.constraints], run.target.markerEnvironment),
+    warnings,
+    filenames: new Map(),
+    unclaimedFile: false,
+    reused: new Set(),
+    provenance: attestations ? { http: session.http, retry: config.retry, trust: attestations.trust } : null,
+  };
+  const packages = await Promise.all(resolution.packages.map((pkg, i) => lockedPackage(pkg, fileLists[i], hashing)));
+  if (attestations) pinPublishers(packages.filter((pkg) => !hashing.reused.has(pkg.name)), params.previous, attestations.policy, warnings);
+  return { packages, filenames: hashing.filenames, unclaimedFile: hashing.unclaimedFile };
 }
 
 type ResolvedPackage = Resolution['packages'][number];
@@ -220,6 +245,10 @@ interface HashingContext {
   readonly filenames: Map<string, string>;
   /** Set when a locked file has no claim we check: the run cannot be recalled later. */
   unclaimedFile: boolean;
+  /** PEP 740 verification; null with --no-verify-attestations. */
+  readonly provenance: ProvenanceDeps | null;
+  /** Packages whose listed hashes were taken as they are (check): not downloaded, not verified. */
+  readonly reused: Set<PackageName>;
 }
 
 /**
@@ -240,8 +269,13 @@ async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefi
   if (files === undefined) {
     const reused = ctx.reuse?.get(pkg.name);
     const listed = (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] }));
-    return { ...common, files: allowed ? filterByInputHashes(pin, listed, allowed, ctx.warnings) : listed };
+    // Not downloaded, so not verified again: the lock's own record stands (unknown when it has none).
+    const provenance = ctx.provenance ? (reused?.provenance ?? { kind: 'unknown' as const }) : undefined;
+    ctx.reused.add(pkg.name);
+    return { ...common, files: allowed ? filterByInputHashes(pin, listed, allowed, ctx.warnings) : listed, provenance };
   }
+  // Provenance is fetched alongside the download and verified against the digest we compute.
+  const provenanceChecks = ctx.provenance ? files.map((file) => provenanceOf(file, ctx.provenance!)) : undefined;
   const verified = await Promise.all(files.map((file) => ctx.store.verify(file)));
   for (const v of verified) ctx.filenames.set(v.sha256, v.file.filename);
   // A file no claim we check names (hashing.ts) may change behind the same page: not recalled.
@@ -250,8 +284,50 @@ async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefi
     ctx.warnings.push(`${pin} is yanked${pkg.yankedReason ? ` (${pkg.yankedReason})` : ''}; it is locked because it is pinned exactly`);
   }
   if (verified.length === 0) throw new Error(`Assertion failed: ${pin} was resolved but has no file to hash`);
-  const locked = verified.map((v) => ({ filename: v.file.filename, url: v.file.url, sha256: v.sha256, size: v.size, evidence: v.evidence }));
-  return { ...common, files: allowed ? filterByInputHashes(pin, locked, allowed, ctx.warnings) : locked };
+  const provenance = provenanceChecks ? await Promise.all(provenanceChecks.map((check, i) => check(verified[i]!.sha256))) : undefined;
+  const locked = verified.map((v, i) => ({ filename: v.file.filename, url: v.file.url, sha256: v.sha256, size: v.size, evidence: v.evidence, provenance: provenance?.[i] }));
+  const kept = allowed ? filterByInputHashes(pin, locked, allowed, ctx.warnings) : locked;
+  return { ...common, files: kept, provenance: provenance ? summarizeProvenance(pin, verified, kept, ctx.warnings) : undefined };
+}
+
+/** The package's provenance from its locked files'; a file whose attestation fails fails the lock. */
+function summarizeProvenance(pin: string, verified: readonly VerifiedFile[], kept: readonly LockedFile[], warnings: string[]): PackageProvenance {
+  const files = kept.flatMap((file) => (file.provenance ? [file.provenance] : []));
+  kept.forEach((file) => {
+    if (file.provenance?.kind !== 'invalid') return;
+    const source = verified.find((v) => v.file.url === file.url)?.file.source ?? 'the index';
+    throw new PinHashesError('ATTESTATION_INVALID', `${file.filename} (from ${source}): its PEP 740 attestation does not prove who built it: ${file.provenance.why}`, {
+      exitCode: 1,
+      hint: 'Nothing was written. The index serves provenance that does not verify for these bytes (tampering, a broken mirror, or a trust root that is too old: see --trusted-root). --no-verify-attestations skips the check.',
+    });
+  });
+  const { provenance, twoPublishers } = packageProvenance(files);
+  if (twoPublishers) {
+    throw new PinHashesError('ATTESTATION_INVALID', `${pin}: its files are signed by two publishers, ${describePublisher(twoPublishers[0])} and ${describePublisher(twoPublishers[1])}`, {
+      exitCode: 1,
+      hint: 'Nothing was written. One release with two publishers is not something a project does by accident; find out why.',
+    });
+  }
+  if (provenance.kind === 'attested') {
+    const bare = kept.filter((file) => file.provenance?.kind !== 'verified').map((file) => file.filename);
+    if (bare.length > 0) warnings.push(`${pin}: ${bare.join(', ')} ${bare.length === 1 ? 'has' : 'have'} no attestation, while its other files are signed by ${describePublisher(provenance.publisher)}`);
+  }
+  return provenance;
+}
+
+/** Publisher pins: the previous lock's against this run's (provenance/policy.ts); throws when they disagree. */
+function pinPublishers(
+  packages: LockedPackage[],
+  previous: PipelineParams['previous'],
+  policy: ProvenancePolicy,
+  warnings: string[],
+): void {
+  const { records, warnings: said } = applyPolicy(
+    packages.map((pkg) => ({ name: pkg.name, label: pinLabel(pkg), now: pkg.provenance ?? { kind: 'unknown' }, previous: previous?.get(pkg.name) })),
+    policy,
+  );
+  for (const pkg of packages) pkg.provenance = records.get(pkg.name);
+  warnings.push(...said);
 }
 
 /** The listed pin names the same distribution as the new one. */

@@ -21,6 +21,9 @@ import type { RetryPolicy } from '../http/retry.js';
 import { stripCredentials } from '../http/redact.js';
 import { httpSettingsFromEnv } from '../http/settings.js';
 import { DEFAULT_CONCURRENCY, LOCK_FLAGS, type FlagKey } from './lock-flags.js';
+import { normalizeName, type PackageName } from '../pep/names.js';
+import type { ProvenancePolicy } from '../provenance/policy.js';
+import { loadTrustRoot, type TrustRoot } from '../provenance/trust-root.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
 
@@ -43,6 +46,13 @@ export interface RunConfig {
   readonly upgradePackages: readonly string[];
   /** The lock-shaping flags as the caller gave them: what the header records (api/command.ts). */
   readonly lockFlags: Readonly<Partial<Pick<LockOptions, FlagKey>>>;
+  /** PEP 740 verification; null with --no-verify-attestations. */
+  readonly attestations: AttestationConfig | null;
+}
+
+export interface AttestationConfig {
+  readonly trust: TrustRoot;
+  readonly policy: ProvenancePolicy;
 }
 
 /**
@@ -110,10 +120,25 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
       hint: 'Drop --no-index, or add --find-links DIR.',
     });
   }
-  return { config: runConfig(options, env), cwd, env, inputs, outputPath, input, target, formats, indexes, findLinks, warnings, netrc };
+  const attestations = options.noVerifyAttestations ? null : await attestationConfig(options, cwd);
+  return { config: runConfig(options, env, attestations), cwd, env, inputs, outputPath, input, target, formats, indexes, findLinks, warnings, netrc };
 }
 
-function runConfig(options: LockOptions, env: Record<string, string | undefined>): RunConfig {
+async function attestationConfig(options: LockOptions, cwd: string): Promise<AttestationConfig> {
+  const file = options.trustedRoot === undefined ? null : { path: resolvePath(cwd, options.trustedRoot), shown: options.trustedRoot };
+  return Object.freeze({
+    trust: await loadTrustRoot(file),
+    policy: Object.freeze({ accept: nameSet(options.acceptPublishers), require: nameSet(options.requireAttestations) }),
+  });
+}
+
+/** Package names as given, or ':all:'. */
+function nameSet(values: readonly string[] | undefined): ReadonlySet<PackageName> | 'all' {
+  if ((values ?? []).includes(':all:')) return 'all';
+  return new Set((values ?? []).map(normalizeName));
+}
+
+function runConfig(options: LockOptions, env: Record<string, string | undefined>, attestations: AttestationConfig | null): RunConfig {
   // Read once, here: a bad PIN_HASHES_* value fails the run before any work, recalled or not.
   const settings = httpSettingsFromEnv(env);
   const lockFlags: Partial<Pick<LockOptions, FlagKey>> = {};
@@ -131,6 +156,7 @@ function runConfig(options: LockOptions, env: Record<string, string | undefined>
     upgrade: options.upgrade ?? false,
     upgradePackages: Object.freeze([...(options.upgradePackages ?? [])]),
     lockFlags: Object.freeze(lockFlags),
+    attestations,
   });
 }
 

@@ -18,7 +18,8 @@ import { readBoundedFile } from '../fs/bounded-read.js';
 import { resolve as resolvePath } from 'node:path';
 import type { RecordCache, RunRecord } from '../cache/record-cache.js';
 import { mayCarrySecrets, stripCredentials } from '../http/redact.js';
-import type { Lock } from '../lock/model.js';
+import type { Lock, LockedPackage } from '../lock/model.js';
+import { parseProvenanceLine, provenanceLine } from '../provenance/record.js';
 import { normalizeName, type PackageName } from '../pep/names.js';
 import { formatRequirement } from '../pep/requirement.js';
 import { Version } from '../pep/version.js';
@@ -31,7 +32,7 @@ import { VERSION } from './version.js';
  * Everything but the lock file a run's result depends on, digested; read once per run (the input
  * files are read again for it). fingerprint() adds the lock file.
  */
-const RECALL_BEHAVIOUR = 2;
+const RECALL_BEHAVIOUR = 3;
 
 export async function inputsDigest(run: PreparedRun): Promise<string> {
   const files = await Promise.all(
@@ -41,7 +42,8 @@ export async function inputsDigest(run: PreparedRun): Promise<string> {
   const inputs = {
     tool: VERSION,
     // Bumped when what a run does with the same inputs changes before VERSION does (2: --hash
-    // options honoured, pages decoded as pip does): a record of the older behaviour is not recalled.
+    // options honoured, pages decoded as pip does; 3: PEP 740 attestations verified): a record
+    // of the older behaviour is not recalled.
     behaviour: RECALL_BEHAVIOUR,
     command: regenerateCommand(run),
     output: run.outputPath,
@@ -49,6 +51,8 @@ export async function inputsDigest(run: PreparedRun): Promise<string> {
     indexes: run.indexes.map((index) => stripCredentials(index.fetch)),
     findLinks: run.findLinks.map(stripCredentials),
     mergeIndexes: run.config.indexStrategy === 'unsafe-best-match',
+    // The keys that vouched for the publishers (a new pin-hashes may embed a newer root).
+    trustRoot: run.config.attestations?.trust.sha256 ?? null,
     files,
     // ${VAR}s in the files expand from the environment: what they expanded to counts too.
     requirements: run.input.requirements.map(requirement),
@@ -91,17 +95,29 @@ export async function remember(
     fingerprint,
     freshUntil: result.reusableUntil,
     content: result.content,
-    lock: { ...result.lock, packages: result.lock.packages.map((pkg) => ({ ...pkg, version: pkg.version.toString() })) },
+    lock: { ...result.lock, packages: result.lock.packages.map(packageRecord) },
     warnings: result.warnings,
   });
+}
+
+/** A package as a run record keeps it: the version as text, provenance as its lock line, files without their attestation details. */
+function packageRecord(pkg: LockedPackage): RunRecord['lock']['packages'][number] {
+  const { provenance, files, ...rest } = pkg;
+  return {
+    ...rest,
+    version: pkg.version.toString(),
+    files: files.map(({ provenance: _details, ...file }) => file),
+    ...(provenance ? { provenance: provenanceLine(provenance) } : {}),
+  };
 }
 
 /** The recorded lock, its digests now "from the cache": this run computed none of them. */
 export function recalledLock(record: RunRecord): Lock {
   return {
     header: record.lock.header,
-    packages: record.lock.packages.map((pkg) => ({
+    packages: record.lock.packages.map(({ provenance, ...pkg }) => ({
       ...pkg,
+      ...(provenance === undefined ? {} : { provenance: parseProvenanceLine(provenance) }),
       name: normalizeName(pkg.name),
       version: Version.parse(pkg.version),
       files: pkg.files.map((file) => ({

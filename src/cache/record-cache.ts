@@ -129,7 +129,7 @@ const LockedFileRecord = z.object({
 const RunBody = z.object({
   content: z.string(),
   lock: z.object({
-    header: z.object({ toolVersion: z.string(), targetDescription: z.string(), command: z.string(), indexes: z.array(z.string()) }),
+    header: z.object({ toolVersion: z.string(), targetDescription: z.string(), command: z.string(), indexes: z.array(z.string()), trustRootSha256: z.string().nullable().default(null) }),
     packages: z.array(
       z.object({
         name: z.string(),
@@ -138,6 +138,8 @@ const RunBody = z.object({
         files: z.array(LockedFileRecord),
         via: z.array(z.string()),
         yanked: z.boolean(),
+        /** The package's `# provenance:` line (provenance/record.ts), when attestations were verified. */
+        provenance: z.string().optional(),
       }),
     ),
   }),

@@ -4,6 +4,8 @@
  */
 import type { Evidence } from '../download/hashing.js';
 import type { Pin } from '../pin.js';
+import type { FileProvenance } from '../provenance/file-provenance.js';
+import type { PackageProvenance } from '../provenance/record.js';
 
 export interface LockedFile {
   filename: string;
@@ -12,6 +14,8 @@ export interface LockedFile {
   sha256: string;
   size: number;
   evidence: Evidence[];
+  /** PEP 740, as verified this run; absent when attestations are not verified (or the hash was reused). */
+  provenance?: FileProvenance | undefined;
 }
 
 /** A pin as locked; its `url` is the direct reference as written to the lock (no credentials). */
@@ -20,6 +24,8 @@ export interface LockedPackage extends Pin {
   /** Parent package names and root sources (`-r requirements.in`). */
   via: string[];
   yanked: boolean;
+  /** Who signed the version's files, as pinned (provenance/policy.ts); absent when not verified. */
+  provenance?: PackageProvenance | undefined;
 }
 
 export interface LockHeader {
@@ -30,6 +36,8 @@ export interface LockHeader {
   command: string;
   /** Index URLs the lock was made from, without credentials. */
   indexes: string[];
+  /** sha256 of the Sigstore trust root attestations were verified with; null: not verified. */
+  trustRootSha256: string | null;
 }
 
 export interface Lock {

@@ -9,6 +9,8 @@ import type { PackageName } from '../pep/names.js';
 import { Version } from '../pep/version.js';
 import { parseRequirementsText } from '../requirements/parse-text.js';
 import { shlexSplit } from '../requirements/shlex.js';
+import { normalizeName } from '../pep/names.js';
+import { parseProvenanceLine, type PackageProvenance } from '../provenance/record.js';
 
 export interface ExistingPin {
   name: PackageName;
@@ -17,6 +19,8 @@ export interface ExistingPin {
   url: string | null;
   /** sha256 hex digests, lowercase, as listed. */
   hashes: string[];
+  /** Its `# provenance:` line; undefined when there is none (or it is not one we wrote). */
+  provenance?: PackageProvenance | undefined;
 }
 
 export interface ExistingLock {
@@ -53,6 +57,10 @@ export function readLock(text: string, file: string, env: Readonly<Record<string
     const hashes = line.hashes.filter((h) => h.startsWith('sha256:')).map((h) => h.slice('sha256:'.length).toLowerCase());
     pins.set(req.name, { name: req.name, version, url: req.url, hashes });
   }
+  for (const [name, provenance] of provenanceLines(text)) {
+    const pin = pins.get(name);
+    if (pin) pin.provenance = provenance;
+  }
   let command: string[] | null = null;
   for (const raw of text.split('\n')) {
     const match = COMMAND_LINE.exec(raw.trimEnd());
@@ -67,4 +75,21 @@ export function readLock(text: string, file: string, env: Readonly<Record<string
     if (!raw.startsWith('#')) break;
   }
   return { pins, command };
+}
+
+/** Requirement lines start a package (at column 0, not a comment, not an option); its indented comments follow. */
+function provenanceLines(text: string): Map<PackageName, PackageProvenance> {
+  const found = new Map<PackageName, PackageProvenance>();
+  let current: PackageName | undefined;
+  for (const raw of text.split('\n')) {
+    if (raw !== '' && !/^[\s#-]/.test(raw)) {
+      const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(raw)?.[0];
+      current = name === undefined ? undefined : normalizeName(name);
+      continue;
+    }
+    if (current === undefined || !raw.startsWith('    #')) continue;
+    const provenance = parseProvenanceLine(raw.slice(4));
+    if (provenance !== undefined) found.set(current, provenance);
+  }
+  return found;
 }

@@ -4,6 +4,7 @@
  * sorted hashes, `\` with nothing after it, comments only after the last hash line, ASCII, `\n`.
  */
 import type { Lock, LockedPackage } from './model.js';
+import { provenanceLine } from '../provenance/record.js';
 
 export function renderRequirementsTxt(lock: Lock): string {
   const lines: string[] = [
@@ -16,6 +17,8 @@ export function renderRequirementsTxt(lock: Lock): string {
   ];
   for (const index of lock.header.indexes) lines.push(`# index: ${index}`);
   if (lock.header.indexes.length > 0) lines.push('#');
+  const trust = lock.header.trustRootSha256;
+  lines.push(trust === null ? '# attestations: not verified (--no-verify-attestations)' : `# attestations: PEP 740, verified with Sigstore trust root sha256:${trust}`, '#');
   const packages = [...lock.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const pkg of packages) lines.push(...renderPackage(pkg));
   return lines.join('\n') + '\n';
@@ -36,6 +39,7 @@ function renderPackage(pkg: LockedPackage): string[] {
     out.push('    # via');
     for (const v of via) out.push(`    #   ${v}`);
   }
+  if (pkg.provenance) out.push(`    ${provenanceLine(pkg.provenance)}`);
   return out;
 }
 

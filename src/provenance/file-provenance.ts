@@ -32,18 +32,24 @@ export interface ProvenanceDeps {
 
 const ACCEPT = 'application/vnd.pypi.integrity.v1+json, application/json;q=0.5';
 
-export async function provenanceOf(file: IndexedFile, sha256: string, deps: ProvenanceDeps): Promise<FileProvenance> {
+/**
+ * Starts fetching the file's provenance now (alongside its download) and verifies it once the
+ * digest we compute is known. Never rejects: every outcome is a FileProvenance.
+ */
+export function provenanceOf(file: IndexedFile, deps: ProvenanceDeps): (sha256: string) => Promise<FileProvenance> {
   const url = file.provenance;
-  if (url === null) return { kind: 'none' };
-  let body: Buffer | undefined;
-  try {
-    body = await fetchProvenance(url, deps);
-  } catch (error) {
-    if (error instanceof PinHashesError && error.code === 'ATTESTATION_INVALID') return { kind: 'invalid', reason: 'malformed', why: error.message };
-    return { kind: 'unknown', why: error instanceof Error ? deps.http.redact(error.message) : 'the request failed' };
-  }
-  if (body === undefined) return { kind: 'none' };
-  return verifyProvenance(body, { filename: file.filename, sha256 }, deps.trust);
+  if (url === null) return () => Promise.resolve({ kind: 'none' });
+  const fetched = fetchProvenance(url, deps).then(
+    (body): Buffer | FileProvenance => body ?? { kind: 'none' },
+    (error: unknown): FileProvenance => {
+      if (error instanceof PinHashesError && error.code === 'ATTESTATION_INVALID') return { kind: 'invalid', reason: 'malformed', why: error.message };
+      return { kind: 'unknown', why: error instanceof Error ? deps.http.redact(error.message) : 'the request failed' };
+    },
+  );
+  return async (sha256) => {
+    const body = await fetched;
+    return Buffer.isBuffer(body) ? verifyProvenance(body, { filename: file.filename, sha256 }, deps.trust) : body;
+  };
 }
 
 async function fetchProvenance(url: string, deps: ProvenanceDeps): Promise<Buffer | undefined> {

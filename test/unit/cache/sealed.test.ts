@@ -23,7 +23,7 @@ const run: RunRecord = {
   fingerprint: 'f'.repeat(64),
   freshUntil: 5000,
   content: `# index: https://index.example/${TOKEN}/simple/\n`,
-  lock: { header: { toolVersion: '0', targetDescription: 't', command: 'c', indexes: [] }, packages: [] },
+  lock: { header: { toolVersion: '0', targetDescription: 't', command: 'c', indexes: [], trustRootSha256: null }, packages: [] },
   warnings: [],
 };
 

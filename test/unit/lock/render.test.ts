@@ -14,6 +14,7 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
       targetDescription: 'CPython 3.12.1 on x86_64-manylinux_2_36',
       command: 'pin-hashes lock --python-version 3.12.1 --python-platform x86_64-manylinux_2_36 requirements.in',
       indexes: ['https://pypi.org/simple/'],
+      trustRootSha256: h('e'),
     },
     packages: [
       {
@@ -26,6 +27,10 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
         ],
         via: ['-r requirements.in'],
         yanked: false,
+        provenance: {
+          kind: 'attested',
+          publisher: { kind: 'GitHub', issuer: 'https://token.actions.githubusercontent.com', repository: 'psf/requests', workflow: 'publish.yml', repositoryId: '1362490', ownerId: '14116', environment: 'pypi' },
+        },
       },
       {
         name: normalizeName('certifi'),
@@ -34,6 +39,7 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
         files: [{ filename: 'c', url: 'u', sha256: h('c'), size: 1, evidence: [] }],
         via: ['requests', '-r requirements.in', 'aaa'],
         yanked: false,
+        provenance: { kind: 'none' },
       },
     ],
   };
@@ -48,16 +54,20 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
       '#',
       '# index: https://pypi.org/simple/',
       '#',
+      `# attestations: PEP 740, verified with Sigstore trust root sha256:${h('e')}`,
+      '#',
       'certifi==2026.7.22 \\',
       `    --hash=sha256:${h('c')}`,
       '    # via',
       '    #   -r requirements.in',
       '    #   aaa',
       '    #   requests',
+      '    # provenance: none',
       'requests==2.32.3 \\',
       `    --hash=sha256:${h('a')} \\`,
       `    --hash=sha256:${h('b')}`,
       '    # via -r requirements.in',
+      '    # provenance: GitHub psf/requests workflow=publish.yml repository-id=1362490 owner-id=14116 environment=pypi',
       '',
     ].join('\n'),
   );
