@@ -19,6 +19,9 @@ import { displayIndex, indexDisagreements, indexesNamedOutsideHeader, type Index
 import type { LockEvents, LockOptions } from './options.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
+import { provenanceOf, type FileProvenance, type ProvenanceDeps } from '../provenance/file-provenance.js';
+import { describePublisher, samePublisher } from '../provenance/publisher.js';
+import { packageProvenance } from '../provenance/record.js';
 import { DEFAULT_LOCK_FILE, HeaderArgvError, readHeaderArgv } from './lock-flags.js';
 
 export interface CheckOptions {
@@ -31,7 +34,19 @@ export interface CheckOptions {
   events?: LockEvents | undefined;
 }
 
-export type FindingKind = 'bytes-changed' | 'file-gone' | 'file-added' | 'yanked' | 'claims-disagree' | 'version-gone';
+export type FindingKind =
+  | 'bytes-changed'
+  | 'file-gone'
+  | 'file-added'
+  | 'yanked'
+  | 'claims-disagree'
+  | 'version-gone'
+  /** A file's PEP 740 attestation does not verify for the bytes served now. */
+  | 'attestation-invalid'
+  /** The lock pins a publisher; the files now have no attestations. */
+  | 'attestation-lost'
+  /** The files are now signed by another publisher than the lock pins. */
+  | 'publisher-changed';
 
 export interface Finding {
   kind: FindingKind;
@@ -121,14 +136,16 @@ async function verifyPins(existing: ExistingLock, run: PreparedRun, warnings: st
   run.config.events.onPhase?.('verifying');
   const session = openSession(run, { cache: undefined }, warnings);
   try {
-    const perPin = await Promise.all([...existing.pins.values()].map((pin) => verifyPin(session, pin)));
+    const attestations = run.config.attestations;
+    const provenance = attestations ? { http: session.http, retry: run.config.retry, trust: attestations.trust } : null;
+    const perPin = await Promise.all([...existing.pins.values()].map((pin) => verifyPin(session, pin, provenance, warnings)));
     return perPin.flat();
   } finally {
     await session.close();
   }
 }
 
-async function verifyPin(session: Session, pin: ExistingPin): Promise<Finding[]> {
+async function verifyPin(session: Session, pin: ExistingPin, provenance: ProvenanceDeps | null, warnings: string[]): Promise<Finding[]> {
   const version = pin.version?.toString() ?? pin.url ?? '?';
   const base = { package: pin.name, version };
   let files: IndexedFile[];
@@ -145,6 +162,8 @@ async function verifyPin(session: Session, pin: ExistingPin): Promise<Finding[]>
     files = await session.provider.lockFiles({ name: pin.name, version: pin.version, url: null }, true);
   }
   const findings: Finding[] = [];
+  const served: { file: IndexedFile; sha256: string }[] = [];
+  const checks = provenance ? files.map((file) => provenanceOf(file, provenance)) : undefined;
   if (yanked) findings.push({ ...base, kind: 'yanked', fails: false, message: `${pin.name}==${version} has been yanked since it was locked` });
   const locked = new Set(pin.hashes);
   const matched = new Set<string>();
@@ -152,6 +171,7 @@ async function verifyPin(session: Session, pin: ExistingPin): Promise<Finding[]>
   for (const file of files) {
     try {
       const verified = await session.store.verify(file);
+      served.push({ file, sha256: verified.sha256 });
       if (locked.has(verified.sha256)) matched.add(verified.sha256);
       else unmatched.push({ file, sha256: verified.sha256 });
     } catch (error) {
@@ -163,6 +183,10 @@ async function verifyPin(session: Session, pin: ExistingPin): Promise<Finding[]>
         throw error;
       }
     }
+  }
+  if (checks) {
+    const results = await Promise.all(served.map(({ file, sha256 }) => checks[files.indexOf(file)]!(sha256).then((result) => ({ file, result }))));
+    findings.push(...provenanceFindings(base, pin, results, warnings));
   }
   const missing = [...locked].filter((h) => !matched.has(h));
   if (missing.length === 1 && unmatched.length === 1) {
@@ -191,6 +215,32 @@ async function verifyPin(session: Session, pin: ExistingPin): Promise<Finding[]>
       served: u.sha256,
       message: `${u.file.filename} was added to ${pin.name}==${version} after the lock was made (sha256 ${u.sha256}); pip may pick it and then fail the hash check`,
     });
+  }
+  return findings;
+}
+
+/** The files' provenance now against the publisher the lock pins. */
+function provenanceFindings(
+  base: { package: PackageName; version: string },
+  pin: ExistingPin,
+  results: readonly { file: IndexedFile; result: FileProvenance }[],
+  warnings: string[],
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const { file, result } of results) {
+    if (result.kind === 'invalid') {
+      findings.push({ ...base, kind: 'attestation-invalid', fails: true, filename: file.filename, message: `${file.filename}: its PEP 740 attestation does not verify: ${result.why}` });
+    }
+  }
+  if (findings.length > 0 || pin.provenance?.kind !== 'attested') return findings;
+  const pinned = pin.provenance.publisher;
+  const now = packageProvenance(results.map((r) => r.result)).provenance;
+  const label = `${pin.name}==${base.version}`;
+  if (now.kind === 'unknown') warnings.push(`${label}: its provenance could not be fetched; the pinned publisher ${describePublisher(pinned)} was not verified`);
+  else if (now.kind === 'none') {
+    findings.push({ ...base, kind: 'attestation-lost', fails: true, message: `${label}: the lock pins publisher ${describePublisher(pinned)}, but its files now have no attestations` });
+  } else if (!samePublisher(now.publisher, pinned)) {
+    findings.push({ ...base, kind: 'publisher-changed', fails: true, message: `${label}: publisher changed from ${describePublisher(pinned)} to ${describePublisher(now.publisher)}` });
   }
   return findings;
 }

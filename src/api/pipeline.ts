@@ -13,7 +13,7 @@ import { createMetadataLedger } from '../metadata/ladder.js';
 import { MetadataService } from '../metadata/service.js';
 import type { Lock, LockedFile, LockedPackage } from '../lock/model.js';
 import { provenanceOf, type ProvenanceDeps } from '../provenance/file-provenance.js';
-import { describePublisher } from '../provenance/identity.js';
+import { describePublisher } from '../provenance/publisher.js';
 import { applyPolicy, type ProvenancePolicy } from '../provenance/policy.js';
 import { packageProvenance, type PackageProvenance } from '../provenance/record.js';
 import { PinHashesError } from '../errors.js';

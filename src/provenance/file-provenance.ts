@@ -13,9 +13,9 @@ import { HttpError, statusError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import type { IndexedFile } from '../package-index/types.js';
-import { claimMismatch, describePublisher, samePublisher, type Publisher } from './identity.js';
-import { AttestationFailure, verifyAttestation, type FailureReason, type VerifiedAttestation } from './verify.js';
-import { MAX_PROVENANCE_BYTES, ProvenanceObject } from './wire.js';
+import type { Publisher } from './publisher.js';
+import type { FailureReason, VerifiedAttestation } from './verify.js';
+import { MAX_PROVENANCE_BYTES } from './wire.js';
 import type { TrustRoot } from './trust-root.js';
 
 export type FileProvenance =
@@ -34,7 +34,8 @@ const ACCEPT = 'application/vnd.pypi.integrity.v1+json, application/json;q=0.5';
 
 /**
  * Starts fetching the file's provenance now (alongside its download) and verifies it once the
- * digest we compute is known. Never rejects: every outcome is a FileProvenance.
+ * digest we compute is known. Every answer of the index is a FileProvenance; it rejects only when
+ * the trust root itself is unusable (BAD_TRUST_ROOT, exit 2).
  */
 export function provenanceOf(file: IndexedFile, deps: ProvenanceDeps): (sha256: string) => Promise<FileProvenance> {
   const url = file.provenance;
@@ -48,7 +49,10 @@ export function provenanceOf(file: IndexedFile, deps: ProvenanceDeps): (sha256: 
   );
   return async (sha256) => {
     const body = await fetched;
-    return Buffer.isBuffer(body) ? verifyProvenance(body, { filename: file.filename, sha256 }, deps.trust) : body;
+    if (!Buffer.isBuffer(body)) return body;
+    // Loaded here, on the first provenance to verify (see TrustRoot.material).
+    const [{ verifyProvenance }, material] = await Promise.all([import('./verify.js'), deps.trust.material()]);
+    return verifyProvenance(body, { filename: file.filename, sha256 }, material);
   };
 }
 
@@ -70,41 +74,4 @@ async function fetchProvenance(url: string, deps: ProvenanceDeps): Promise<Buffe
       throw error instanceof HttpError || error instanceof PinHashesError ? error : deps.http.wrapError(url, error);
     });
   }, deps.retry);
-}
-
-/** Every attestation of every bundle must verify, and all must name one publisher. */
-export function verifyProvenance(body: Buffer, file: { filename: string; sha256: string }, trust: TrustRoot): FileProvenance {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-  } catch {
-    return { kind: 'invalid', reason: 'malformed', why: 'the provenance is not UTF-8 JSON' };
-  }
-  const parsed = ProvenanceObject.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { kind: 'invalid', reason: 'malformed', why: `the provenance is not a PEP 740 provenance object (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'wrong shape'})` };
-  }
-  const attestations: VerifiedAttestation[] = [];
-  for (const bundle of parsed.data.attestation_bundles) {
-    for (const attestation of bundle.attestations) {
-      let verified: VerifiedAttestation;
-      try {
-        verified = verifyAttestation(attestation, file, trust);
-      } catch (error) {
-        if (error instanceof AttestationFailure) return { kind: 'invalid', reason: error.reason, why: error.message };
-        return { kind: 'invalid', reason: 'malformed', why: `the attestation cannot be verified: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}` };
-      }
-      const mismatch = bundle.publisher ? claimMismatch(bundle.publisher, verified.publisher) : null;
-      if (mismatch !== null) return { kind: 'invalid', reason: 'publisher-claim', why: `the index's publisher claim is false: ${mismatch}` };
-      const first = attestations[0];
-      if (first !== undefined && !samePublisher(first.publisher, verified.publisher)) {
-        return { kind: 'invalid', reason: 'identity', why: `its attestations name two publishers: ${describePublisher(first.publisher)} and ${describePublisher(verified.publisher)}` };
-      }
-      attestations.push(verified);
-    }
-  }
-  const publisher = attestations[0]?.publisher;
-  if (publisher === undefined) return { kind: 'invalid', reason: 'malformed', why: 'the provenance holds no attestation' };
-  return { kind: 'verified', publisher, attestations };
 }

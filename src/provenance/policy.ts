@@ -8,7 +8,7 @@
  */
 import { PinHashesError, type ErrorCode } from '../errors.js';
 import type { PackageName } from '../pep/names.js';
-import { describePublisher, samePublisher } from './identity.js';
+import { describePublisher, samePublisher } from './publisher.js';
 import type { PackageProvenance } from './record.js';
 
 export interface ProvenancePolicy {

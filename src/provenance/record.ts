@@ -11,7 +11,7 @@
  * Values are percent-encoded where they hold a space, `%`, `=` or anything outside printable
  * ASCII, so a line always splits on spaces and the lock stays ASCII.
  */
-import { isForgePublisher, samePublisher, type Publisher } from './identity.js';
+import { isForgePublisher, samePublisher, type Publisher } from './publisher.js';
 import type { FileProvenance } from './file-provenance.js';
 
 export type PackageProvenance =

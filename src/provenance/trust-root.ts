@@ -6,14 +6,17 @@
  * tests). Its sha256 goes into the lock header, so a reader knows which keys vouched.
  */
 import { createHash } from 'node:crypto';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import type { TrustMaterial } from '@sigstore/verify';
 import { PinHashesError } from '../errors.js';
 import { readBoundedFile } from '../fs/bounded-read.js';
 import { EMBEDDED_ROOT_BASE64, EMBEDDED_ROOT_ORIGIN } from './embedded-root.js';
 
 export interface TrustRoot {
-  readonly material: TrustMaterial;
+  /**
+   * The keys, ready for the verifier. Made on first use: the Sigstore libraries load only when a
+   * file has provenance (a lock of an index without any never pays for them).
+   */
+  material(): Promise<TrustMaterial>;
   /** sha256 of the trusted_root.json bytes. */
   readonly sha256: string;
   /** Where it came from: the embedding release, or the file as the user named it. */
@@ -37,16 +40,39 @@ export async function loadTrustRoot(file: { path: string; shown: string } | null
 }
 
 function fromBytes(bytes: Buffer, origin: string): TrustRoot {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw badRoot(origin, 'it is not JSON');
+  }
+  const root = json as Record<string, unknown> | null;
+  if (typeof root !== 'object' || root === null || !Array.isArray(root['certificateAuthorities']) || !Array.isArray(root['tlogs'])) {
+    throw badRoot(origin, 'it has no certificateAuthorities and tlogs lists');
+  }
+  let material: Promise<TrustMaterial> | undefined;
+  return {
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    origin,
+    material: () => (material ??= toMaterial(json, origin)),
+  };
+}
+
+async function toMaterial(json: unknown, origin: string): Promise<TrustMaterial> {
+  const [{ TrustedRoot }, { toTrustMaterial }] = await Promise.all([import('@sigstore/protobuf-specs'), import('@sigstore/verify')]);
   let material: TrustMaterial;
   try {
-    const root = TrustedRoot.fromJSON(JSON.parse(bytes.toString('utf8')));
-    material = toTrustMaterial(root);
-    if (material.certificateAuthorities.length === 0 || material.tlogs.length === 0) throw new Error('it lists no certificate authority or no transparency log');
+    material = toTrustMaterial(TrustedRoot.fromJSON(json));
   } catch (error) {
-    throw new PinHashesError('BAD_TRUST_ROOT', `${origin} is not a usable Sigstore trusted_root.json: ${error instanceof Error ? error.message : String(error)}`, {
-      exitCode: 2,
-      hint: 'Use a trusted_root.json as published by Sigstore (for example from `cosign trusted-root`), or leave --trusted-root out.',
-    });
+    throw badRoot(origin, error instanceof Error ? error.message : String(error));
   }
-  return { material, sha256: createHash('sha256').update(bytes).digest('hex'), origin };
+  if (material.certificateAuthorities.length === 0 || material.tlogs.length === 0) throw badRoot(origin, 'it lists no certificate authority or no transparency log');
+  return material;
+}
+
+function badRoot(origin: string, why: string): PinHashesError {
+  return new PinHashesError('BAD_TRUST_ROOT', `${origin} is not a usable Sigstore trusted_root.json: ${why}`, {
+    exitCode: 2,
+    hint: 'Use a trusted_root.json as published by Sigstore (for example from `cosign trusted-root`), or leave --trusted-root out.',
+  });
 }

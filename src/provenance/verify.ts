@@ -10,10 +10,12 @@
 import { bundleFromJSON } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import { toSignedEntity, Verifier } from '@sigstore/verify';
-import { IdentityError, publisherOf, type Publisher } from './identity.js';
+import type { TrustMaterial } from '@sigstore/verify';
+import type { FileProvenance } from './file-provenance.js';
+import { IdentityError, publisherOf } from './identity.js';
+import { claimMismatch, describePublisher, samePublisher, type Publisher } from './publisher.js';
 import { checkStatement } from './statement.js';
-import type { TrustRoot } from './trust-root.js';
-import type { AttestationObject } from './wire.js';
+import { ProvenanceObject, type AttestationObject } from './wire.js';
 
 export interface VerifiedAttestation {
   readonly predicateType: string;
@@ -51,9 +53,9 @@ export class AttestationFailure extends Error {
 const DSSE_IN_TOTO = 'application/vnd.in-toto+json';
 
 /** A Verifier per trust root: building the trust material's key lookups once per run. */
-const verifiers = new WeakMap<TrustRoot, Verifier>();
+const verifiers = new WeakMap<TrustMaterial, Verifier>();
 
-export function verifyAttestation(attestation: AttestationObject, file: { filename: string; sha256: string }, trust: TrustRoot): VerifiedAttestation {
+export function verifyAttestation(attestation: AttestationObject, file: { filename: string; sha256: string }, trust: TrustMaterial): VerifiedAttestation {
   const entries = attestation.verification_material.transparency_entries;
   guardCheckpoints(entries);
   const bundle = {
@@ -67,7 +69,7 @@ export function verifyAttestation(attestation: AttestationObject, file: { filena
   };
   let verifier = verifiers.get(trust);
   if (verifier === undefined) {
-    verifier = new Verifier(trust.material, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
+    verifier = new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
     verifiers.set(trust, verifier);
   }
   try {
@@ -127,4 +129,41 @@ function libraryFailure(error: unknown): AttestationFailure {
   if (code === 'CERTIFICATE_ERROR' || code.startsWith('CERT')) return new AttestationFailure('certificate', `the signing certificate does not chain to the trusted root: ${detail}`);
   if (code === 'SIGNATURE_ERROR' || code === 'PUBLIC_KEY_ERROR') return new AttestationFailure('signature', `the signature does not verify: ${detail}`);
   return new AttestationFailure('malformed', `the attestation cannot be verified: ${detail}`);
+}
+
+/** Every attestation of every bundle must verify, and all must name one publisher. */
+export function verifyProvenance(body: Buffer, file: { filename: string; sha256: string }, trust: TrustMaterial): FileProvenance {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    return { kind: 'invalid', reason: 'malformed', why: 'the provenance is not UTF-8 JSON' };
+  }
+  const parsed = ProvenanceObject.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { kind: 'invalid', reason: 'malformed', why: `the provenance is not a PEP 740 provenance object (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'wrong shape'})` };
+  }
+  const attestations: VerifiedAttestation[] = [];
+  for (const bundle of parsed.data.attestation_bundles) {
+    for (const attestation of bundle.attestations) {
+      let verified: VerifiedAttestation;
+      try {
+        verified = verifyAttestation(attestation, file, trust);
+      } catch (error) {
+        if (error instanceof AttestationFailure) return { kind: 'invalid', reason: error.reason, why: error.message };
+        return { kind: 'invalid', reason: 'malformed', why: `the attestation cannot be verified: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}` };
+      }
+      const mismatch = bundle.publisher ? claimMismatch(bundle.publisher, verified.publisher) : null;
+      if (mismatch !== null) return { kind: 'invalid', reason: 'publisher-claim', why: `the index's publisher claim is false: ${mismatch}` };
+      const first = attestations[0];
+      if (first !== undefined && !samePublisher(first.publisher, verified.publisher)) {
+        return { kind: 'invalid', reason: 'identity', why: `its attestations name two publishers: ${describePublisher(first.publisher)} and ${describePublisher(verified.publisher)}` };
+      }
+      attestations.push(verified);
+    }
+  }
+  const publisher = attestations[0]?.publisher;
+  if (publisher === undefined) return { kind: 'invalid', reason: 'malformed', why: 'the provenance holds no attestation' };
+  return { kind: 'verified', publisher, attestations };
 }

@@ -93,6 +93,8 @@ export interface PageFile {
   uploadTime: string | undefined;
   /** false = no .metadata file; true = exists, no digest; a map = exists with these digests. */
   coreMetadata: boolean | Record<string, string>;
+  /** PEP 740 provenance URL, or null. */
+  provenance: string | null;
 }
 
 export interface ProjectPage {
@@ -125,6 +127,8 @@ function htmlAnchor(file: PageFile): string {
     // PyPI writes both names: the PEP 658 one for old clients, the PEP 714 one for new.
     attrs.push(`data-dist-info-metadata="${escapeHtml(value)}"`, `data-core-metadata="${escapeHtml(value)}"`);
   }
+  // As PyPI: the attribute is left out when the file has no provenance.
+  if (file.provenance !== null) attrs.push(`data-provenance="${escapeHtml(file.provenance)}"`);
   return `    <a ${attrs.join(' ')}>${escapeHtml(file.filename)}</a><br />`;
 }
 
@@ -162,6 +166,7 @@ export function renderJsonProjectPage(page: ProjectPage): string {
       if (file.uploadTime !== undefined) entry['upload-time'] = file.uploadTime;
       entry['core-metadata'] = file.coreMetadata;
       entry['dist-info-metadata'] = file.coreMetadata;
+      entry['provenance'] = file.provenance;
       return entry;
     }),
   });

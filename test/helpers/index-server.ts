@@ -68,6 +68,7 @@ export type RequestKind =
   | 'project-page'
   | 'file'
   | 'metadata'
+  | 'provenance'
   | 'redirect'
   | 'not-found'
   | 'method-not-allowed';
@@ -106,7 +107,7 @@ export interface FaultRequest {
   /** 1 for the first request to this path since start (or clearRequests), 2 for the next... */
   attempt: number;
   kind: RequestKind;
-  /** Set for 'file' and 'metadata' requests. */
+  /** Set for 'file', 'metadata' and 'provenance' requests. */
   filename: string | undefined;
   headers: IncomingHttpHeaders;
 }
@@ -387,7 +388,13 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       size: file.claimSize ?? file.bytes.length,
       uploadTime: file.uploadTime ?? DEFAULT_UPLOAD_TIME,
       coreMetadata,
+      provenance: file.provenance === undefined ? null : `${origin}${encodePath(provenancePath(stored))}`,
     };
+  }
+
+  /** Where PyPI's Integrity API would serve it (without the version segment, which we do not need). */
+  function provenancePath(stored: StoredFile): string {
+    return `/integrity/${stored.file.filename}/provenance`;
   }
 
   function chooseMedia(accept: string | undefined): PageMediaType {
@@ -451,6 +458,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
 
   function findArtifact(path: string): { stored: StoredFile; metadata: boolean } | undefined {
     for (const stored of allFiles()) {
+      if (stored.file.provenance !== undefined && provenancePath(stored) === path) return { stored, metadata: false };
       const served = filePath(stored.file);
       if (served === path) return { stored, metadata: false };
       if (`${served}.metadata` === path && settings.metadataFiles && stored.metadataBytes !== undefined) {
@@ -483,6 +491,10 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     const artifact = findArtifact(path);
     if (artifact) {
       const { stored, metadata } = artifact;
+      if (stored.file.provenance !== undefined && provenancePath(stored) === path) {
+        const headers = { 'content-type': 'application/vnd.pypi.integrity.v1+json' };
+        return { status: 200, headers, body: replacement ?? stored.file.provenance, kind: 'provenance', filename: stored.file.filename };
+      }
       const real = metadata ? stored.metadataBytes : stored.file.bytes;
       if (real === undefined) throw new Error('Assertion failed: artifact without bytes');
       return artifactResponse(replacement ?? real, metadata ? 'metadata' : 'file', stored.file.filename, req.headers.range);

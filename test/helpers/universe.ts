@@ -31,6 +31,11 @@ export interface IndexFile {
   path?: string;
   /** JSON `upload-time`; default a fixed timestamp. */
   uploadTime?: string;
+  /**
+   * PEP 740 provenance object served at `/integrity/<project>/<filename>/provenance` and
+   * advertised on the page (JSON `provenance`, HTML `data-provenance`); undefined: none (JSON null).
+   */
+  provenance?: Buffer;
 }
 
 export interface IndexProject {

@@ -6,6 +6,7 @@ import { describeChange } from '../../api/changes.js';
 import { LOCK_FLAGS, type LockFlag } from '../../api/lock-flags.js';
 import type { LockOptions } from '../../api/options.js';
 import { redactUrl } from '../../http/redact.js';
+import { provenanceSummary } from '../../api/provenance-summary.js';
 
 import { Reporter } from '../reporter.js';
 
@@ -107,6 +108,7 @@ export function lockCommand(yargs: Argv): Argv {
         if (result.changes.length === 0) reporter.line('No pin changed.');
         else for (const change of result.changes) reporter.line(describeChange(change));
       }
+      reporter.line(provenanceSummary(result.lock));
       const count = `${result.lock.packages.length} package${result.lock.packages.length === 1 ? '' : 's'}`;
       const where = result.outputPath ?? '';
       if (result.outcome === 'dry-run') reporter.done(`Dry run: would write ${count} to ${where}`);

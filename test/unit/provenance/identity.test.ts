@@ -3,7 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, pem } from '@sigstore/core';
-import { claimMismatch, describePublisher, publisherOf, samePublisher, type Publisher } from '../../../src/provenance/identity.js';
+import { publisherOf } from '../../../src/provenance/identity.js';
+import { claimMismatch, describePublisher, samePublisher, type Publisher } from '../../../src/provenance/publisher.js';
 import { attestationsDir, readData } from '../../helpers/attestations.js';
 
 const skip = attestationsDir === undefined ? 'needs ../shared/data/attestations' : false;

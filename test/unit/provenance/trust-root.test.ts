@@ -28,8 +28,10 @@ test('a --trusted-root that is missing, a folder, not JSON, or not a trust root:
   try {
     await writeFile(join(dir, 'text.json'), 'not json');
     await writeFile(join(dir, 'empty.json'), JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1' }));
-    for (const name of ['missing.json', '.', 'text.json', 'empty.json']) {
-      await assert.rejects(loadTrustRoot({ path: join(dir, name), shown: name }), (error: unknown) => {
+    // Lists where the keys belong, but none: found out when the keys are first needed.
+    await writeFile(join(dir, 'keyless.json'), JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', certificateAuthorities: [], tlogs: [] }));
+    for (const name of ['missing.json', '.', 'text.json', 'empty.json', 'keyless.json']) {
+      await assert.rejects((async () => (await loadTrustRoot({ path: join(dir, name), shown: name })).material())(), (error: unknown) => {
         assert.ok(error instanceof Error && 'code' in error && error.code === 'BAD_TRUST_ROOT', String(error));
         assert.ok('exitCode' in error && error.exitCode === 2);
         assert.ok(error.message.includes(name));

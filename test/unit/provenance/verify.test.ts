@@ -3,8 +3,10 @@
 // fact sheet (ATTESTATIONS.md 2.3) is refused for its reason.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { verifyProvenance, type FileProvenance } from '../../../src/provenance/file-provenance.js';
-import { loadTrustRoot, type TrustRoot } from '../../../src/provenance/trust-root.js';
+import type { FileProvenance } from '../../../src/provenance/file-provenance.js';
+import { verifyProvenance } from '../../../src/provenance/verify.js';
+import type { TrustMaterial } from '@sigstore/verify';
+import { loadTrustRoot } from '../../../src/provenance/trust-root.js';
 import {
   REAL,
   attestationsDir,
@@ -22,7 +24,7 @@ import {
 
 const skip = attestationsDir === undefined ? 'needs ../shared/data/attestations' : false;
 
-function check(provenance: Json, filename: string, digest: string, trust: TrustRoot): FileProvenance {
+function check(provenance: Json, filename: string, digest: string, trust: TrustMaterial): FileProvenance {
   return verifyProvenance(Buffer.from(JSON.stringify(provenance)), { filename, sha256: digest }, trust);
 }
 
@@ -34,13 +36,14 @@ function assertInvalid(result: FileProvenance, reason: string, pattern?: RegExp)
 }
 
 describe('PEP 740 provenance, verified offline', { skip }, () => {
-  let production: TrustRoot;
-  let staging: TrustRoot;
+  let production: TrustMaterial;
+  let staging: TrustMaterial;
   test('trust roots load: the embedded production one and the staging file', async () => {
-    production = await loadTrustRoot(null);
-    staging = await loadTrustRoot({ path: stagingRootPath(), shown: 'staging-trusted_root.json' });
-    assert.equal(production.sha256, '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66');
-    assert.notEqual(staging.sha256, production.sha256);
+    const roots = [await loadTrustRoot(null), await loadTrustRoot({ path: stagingRootPath(), shown: 'staging-trusted_root.json' })];
+    assert.equal(roots[0]!.sha256, '6494e21ea73fa7ee769f85f57d5a3e6a08725eae1e38c755fc3517c9e6bc0b66');
+    assert.notEqual(roots[1]!.sha256, roots[0]!.sha256);
+    production = await roots[0]!.material();
+    staging = await roots[1]!.material();
   });
 
   const real = () => {
