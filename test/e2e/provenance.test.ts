@@ -60,6 +60,11 @@ function lockArgs(server: IndexServer, ...extra: string[]): string[] {
 }
 
 describe('PEP 740 attestations in a lock', { skip }, () => {
+  test('these runs have no network but loopback: the guard is loaded into every CLI the suite starts', () => {
+    // scripts/run-tests.mjs puts it in NODE_OPTIONS; the CLI inherits it (test/helpers/cli.ts keeps NODE_OPTIONS).
+    assert.match(process.env['NODE_OPTIONS'] ?? '', /loopback-only\.js/, 'run the suite through npm test');
+  });
+
   for (const format of ['json', 'html'] as const) {
     test(`${format} pages: both publishers verified, recorded per package, per file in --json; plain is recorded as having none`, async () => {
       const ws = await makeWorkspace(INPUT, 'provenance');
