@@ -19,6 +19,7 @@ import { displayIndex, indexDisagreements, indexesNamedOutsideHeader, type Index
 import type { LockEvents, LockOptions } from './options.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
+import { parseCooldownReference } from '../provider/cooldown.js';
 import { provenanceOf, type FileProvenance, type ProvenanceDeps } from '../provenance/file-provenance.js';
 import { describePublisher, samePublisher } from '../provenance/publisher.js';
 import { packageProvenance } from '../provenance/record.js';
@@ -105,6 +106,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     ...optionsFromCommand(existing.command, lockName),
     outputFile: lockFile,
     cwd: dirname(lockFile),
+    // The cooldown counts back from when the lock was made, not from now: time passing alone never makes it stale.
+    cooldownReference: parseCooldownReference(text),
     env: options.env,
     concurrency: options.concurrency,
     events: options.events,

@@ -10,7 +10,7 @@
 import type { LockOptions } from './options.js';
 
 /** The LockOptions a flag can set (the rest are the library's own: cwd, env, events...). */
-export type FlagKey = Exclude<keyof LockOptions, 'inputs' | 'cwd' | 'env' | 'retry' | 'timeouts' | 'events'>;
+export type FlagKey = Exclude<keyof LockOptions, 'inputs' | 'cwd' | 'env' | 'retry' | 'timeouts' | 'events' | 'cooldownReference'>;
 
 export type FlagKind = 'boolean' | 'string' | 'strings' | 'number' | 'choice';
 
@@ -64,6 +64,15 @@ export const LOCK_FLAGS: readonly LockFlag[] = [
   { name: 'trusted-root', key: 'trustedRoot', kind: 'string', header: 'path-or-url', describe: 'Sigstore trusted_root.json for attestations; default: the production root built into pin-hashes' },
   { name: 'require-attestations', key: 'requireAttestations', kind: 'strings', header: 'as-is', describe: "Fail unless these packages (or ':all:') have attestations that verify" },
   { name: 'accept-publisher', key: 'acceptPublishers', kind: 'strings', describe: "Take a package's new publisher, or its lost attestations, knowingly (':all:' for every package)" },
+  {
+    name: 'exclude-newer',
+    key: 'excludeNewer',
+    kind: 'string',
+    header: 'as-is',
+    describe: 'Cooldown: leave out files uploaded less than this long ago (7d, 12h, 2w, P7D) or after this date (2026-11-01)',
+  },
+  { name: 'exclude-newer-package', key: 'excludeNewerPackages', kind: 'strings', header: 'as-is', describe: 'A cooldown for one package: NAME=DURATION, NAME=DATE, or NAME=false for none' },
+  { name: 'exclude-newer-allow-unknown', key: 'excludeNewerAllowUnknown', kind: 'boolean', default: false, header: 'as-is', describe: 'Under a cooldown, keep files whose index gives no upload time' },
   { name: 'output-file', alias: 'o', key: 'outputFile', kind: 'string', header: 'output', describe: "Output path ('-' prints); default: the input with .in replaced by .txt" },
   { name: 'dry-run', key: 'dryRun', kind: 'boolean', default: false, describe: 'Do everything but write the output' },
   { name: 'concurrency', key: 'concurrency', kind: 'number', default: DEFAULT_CONCURRENCY, range: [1, 64], describe: 'Downloads at once' },

@@ -50,6 +50,17 @@ export interface LockOptions {
   requireAttestations?: string[] | undefined;
   /** Packages (or ':all:') whose new publisher, or lost attestations, are taken knowingly. */
   acceptPublishers?: string[] | undefined;
+  /** Cooldown: a duration (`7d`, `P7D`) or a date; files uploaded after the cutoff are not used. */
+  excludeNewer?: string | undefined;
+  /** `NAME=DURATION|DATE|false`: per-package cooldowns (false: none for that package). */
+  excludeNewerPackages?: string[] | undefined;
+  /** Under a cooldown, keep files the index gives no upload time for (they are left out otherwise). */
+  excludeNewerAllowUnknown?: boolean | undefined;
+  /**
+   * What cooldown durations count back from (epoch ms); default now. `check` passes the time
+   * recorded in the lock, so the lock it regenerates is the one that was made.
+   */
+  cooldownReference?: number | undefined;
   cwd?: string | undefined;
   env?: Record<string, string | undefined> | undefined;
   retry?: RetryPolicy | undefined;

@@ -100,6 +100,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
   const metadata = new MetadataService({ http, store, retry, cache, ledger });
   const revalidate = sessionOptions.revalidate ?? (() => false);
+  const noUploadTimes = new Set<string>();
   const index = new IndexClient(
     http,
     { indexes: run.indexes.map((index) => index.fetch), findLinks: run.findLinks, mergeIndexes: config.indexStrategy === 'unsafe-best-match' },
@@ -113,6 +114,12 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
     metadata,
     target,
     binary: run.formats,
+    cooldown: config.cooldown,
+    onNoUploadTimes: (source) => {
+      if (noUploadTimes.has(source)) return;
+      noUploadTimes.add(source);
+      warnings.push(`${source} gives no upload times: under --exclude-newer its files are left out (--exclude-newer-allow-unknown keeps them)`);
+    },
     onProject: (name, sources, shadowed) => {
       events.onProject?.(name, sources, shadowed);
       if (shadowed.length > 0) {
@@ -172,6 +179,7 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         command: regenerateCommand(run),
         indexes: run.indexes.map((index) => index.written),
         trustRootSha256: config.attestations?.trust.sha256 ?? null,
+        cooldown: config.cooldown,
       },
       packages,
     };

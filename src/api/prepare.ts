@@ -24,6 +24,7 @@ import { DEFAULT_CONCURRENCY, LOCK_FLAGS, type FlagKey } from './lock-flags.js';
 import { normalizeName, type PackageName } from '../pep/names.js';
 import type { ProvenancePolicy } from '../provenance/policy.js';
 import { loadTrustRoot, type TrustRoot } from '../provenance/trust-root.js';
+import { makeCooldown, type Cooldown } from '../provider/cooldown.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
 
@@ -48,6 +49,8 @@ export interface RunConfig {
   readonly lockFlags: Readonly<Partial<Pick<LockOptions, FlagKey>>>;
   /** PEP 740 verification; null with --no-verify-attestations. */
   readonly attestations: AttestationConfig | null;
+  /** The release cooldown; null when none is asked for. */
+  readonly cooldown: Cooldown | null;
 }
 
 export interface AttestationConfig {
@@ -157,7 +160,25 @@ function runConfig(options: LockOptions, env: Record<string, string | undefined>
     upgradePackages: Object.freeze([...(options.upgradePackages ?? [])]),
     lockFlags: Object.freeze(lockFlags),
     attestations,
+    // Whole seconds: the reference is written into the lock.
+    cooldown: makeCooldown(options, options.cooldownReference ?? sourceDateEpoch(env) ?? Math.floor(Date.now() / 1000) * 1000),
   });
+}
+
+/**
+ * SOURCE_DATE_EPOCH (reproducible-builds.org): the time a build claims to be made at. A cooldown
+ * counts back from it, so a rebuild of yesterday's lock takes yesterday's files.
+ */
+function sourceDateEpoch(env: Record<string, string | undefined>): number | undefined {
+  const value = env['SOURCE_DATE_EPOCH'];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,12}$/.test(value)) {
+    throw new PinHashesError('BAD_SETTING', `SOURCE_DATE_EPOCH=${JSON.stringify(value.slice(0, 40))} is not a number of seconds since 1970`, {
+      exitCode: 2,
+      hint: 'Set it to an integer, e.g. SOURCE_DATE_EPOCH=$(date +%s), or unset it.',
+    });
+  }
+  return Number(value) * 1000;
 }
 
 export function targetDescription(target: Target): string {

@@ -82,6 +82,8 @@ const StoredLink = z.object({
   coreMetadata: z.union([z.boolean(), z.record(z.string(), z.string())]).optional(),
   /** PEP 740 provenance URL or null; absent only in records written before it was kept. */
   provenance: z.string().nullable().optional(),
+  /** PEP 700 upload time as the page wrote it. */
+  uploadTime: z.string().nullable().optional(),
 });
 
 const PageRecord = z.object({

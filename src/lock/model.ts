@@ -6,6 +6,7 @@ import type { Evidence } from '../download/hashing.js';
 import type { Pin } from '../pin.js';
 import type { FileProvenance } from '../provenance/file-provenance.js';
 import type { PackageProvenance } from '../provenance/record.js';
+import type { Cooldown } from '../provider/cooldown.js';
 
 export interface LockedFile {
   filename: string;
@@ -38,6 +39,8 @@ export interface LockHeader {
   indexes: string[];
   /** sha256 of the Sigstore trust root attestations were verified with; null: not verified. */
   trustRootSha256: string | null;
+  /** The release cooldown the lock was made under, when there was one. */
+  cooldown?: Cooldown | null | undefined;
 }
 
 export interface Lock {

@@ -5,6 +5,7 @@
  */
 import type { Lock, LockedPackage } from './model.js';
 import { provenanceLine } from '../provenance/record.js';
+import { cooldownLine } from '../provider/cooldown.js';
 
 export function renderRequirementsTxt(lock: Lock): string {
   const lines: string[] = [
@@ -19,6 +20,7 @@ export function renderRequirementsTxt(lock: Lock): string {
   if (lock.header.indexes.length > 0) lines.push('#');
   const trust = lock.header.trustRootSha256;
   lines.push(trust === null ? '# attestations: not verified (--no-verify-attestations)' : `# attestations: PEP 740, verified with Sigstore trust root sha256:${trust}`, '#');
+  if (lock.header.cooldown) lines.push(cooldownLine(lock.header.cooldown), '#');
   const packages = [...lock.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const pkg of packages) lines.push(...renderPackage(pkg));
   return lines.join('\n') + '\n';

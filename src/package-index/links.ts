@@ -17,6 +17,8 @@ export interface RawLink {
   coreMetadata?: boolean | Readonly<Record<string, string>> | undefined;
   /** PEP 740 provenance URL, absolute. */
   provenance?: string | null | undefined;
+  /** PEP 700 upload time as the page wrote it. */
+  uploadTime?: string | null | undefined;
 }
 
 const HASH_FRAGMENT = /[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)/;
@@ -54,6 +56,7 @@ export function linkToFile(link: RawLink, project: PackageName, source: string):
     yanked: link.yanked ?? false,
     coreMetadata: link.coreMetadata,
     provenance: link.provenance ?? null,
+    uploadTime: parseUploadTime(link.uploadTime),
     source,
   };
 }
@@ -84,4 +87,19 @@ export function fileVersion(file: IndexedFile): Version | null {
   }
   const parsed = parseSdistFilenameFor(file.filename, file.project);
   return parsed ? Version.tryParse(parsed.version) : null;
+}
+
+/** PEP 700: `yyyy-mm-ddThh:mm:ss[.ffffff]Z`, UTC. Anything else is no upload time (not a guess). */
+const UPLOAD_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z$/;
+
+export function parseUploadTime(text: string | null | undefined): number | null {
+  if (typeof text !== 'string') return null;
+  const match = UPLOAD_TIME.exec(text);
+  if (!match) return null;
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) return null;
+  // Date.parse rolls 2024-02-30 over to March: such a date is not a date.
+  const date = new Date(ms);
+  if (date.getUTCDate() !== Number(match[3]) || date.getUTCMonth() + 1 !== Number(match[2]) || date.getUTCHours() !== Number(match[4])) return null;
+  return ms;
 }

@@ -135,6 +135,7 @@ const JsonFile = z.object({
   'core-metadata': MetadataFlag.nullish(),
   'dist-info-metadata': MetadataFlag.nullish(),
   provenance: z.string().nullish(),
+  'upload-time': z.string().nullish(),
 });
 
 const JsonProjectPage = z.object({
@@ -175,6 +176,7 @@ export function parseJsonPage(body: string, pageUrl: string): RawLink[] {
       yanked,
       coreMetadata: metadata,
       provenance: provenanceUrl(file.provenance, pageUrl),
+      uploadTime: file['upload-time'] ?? null,
     });
   }
   return links;

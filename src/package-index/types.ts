@@ -20,6 +20,8 @@ export interface IndexedFile {
   coreMetadata: boolean | Readonly<Record<string, string>> | undefined;
   /** PEP 740: the URL of the file's provenance object, or null when the index lists none. */
   provenance: string | null;
+  /** PEP 700 `upload-time` as epoch ms (JSON pages only), or null when the index gave none (or an unreadable one). */
+  uploadTime: number | null;
   /** The index or find-links location that listed it, credentials redacted: for messages. */
   source: string;
 }

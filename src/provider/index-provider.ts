@@ -18,6 +18,7 @@ import { SpecifierSet } from '../pep/specifiers.js';
 import type { Target } from '../pep/target.js';
 import { pinLabel, type Pin } from '../pin.js';
 import type { CandidatesResult, DistMetadata, ResolverProvider } from '../resolver/provider.js';
+import { cooldownTime, splitByCutoff, type Cooldown } from './cooldown.js';
 import type { BinaryPolicy } from './format-control.js';
 import { bestFile, fileVersion, filesToLock, groupFiles, type ProjectFiles, type VersionFiles } from './files.js';
 
@@ -29,6 +30,10 @@ export interface IndexProviderDeps {
   binary: BinaryPolicy;
   /** Called once per project page, with the indexes that also had the project (for --verbose, and the read-ahead). */
   onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
+  /** The release cooldown: files uploaded after its cutoff do not exist here. */
+  cooldown?: Cooldown | null | undefined;
+  /** Under the cooldown, a source gave no upload times, so its files of `name` were left out. */
+  onNoUploadTimes?: (source: string, name: PackageName) => void;
 }
 
 export class IndexProvider implements ResolverProvider {
@@ -79,7 +84,11 @@ export class IndexProvider implements ResolverProvider {
       pending = this.#deps.index.getProject(name).then((page) => {
         if (page.kind === 'not-found') return undefined;
         this.#deps.onProject?.(name, page.sources, page.shadowed);
-        return groupFiles(name, page.files, this.#deps.target, this.#deps.binary);
+        const { cooldown } = this.#deps;
+        if (!cooldown) return groupFiles(name, page.files, this.#deps.target, this.#deps.binary);
+        const { kept, left, cutoff } = splitByCutoff(name, page.files, cooldown, (source) => this.#deps.onNoUploadTimes?.(source, name));
+        const grouped = groupFiles(name, kept, this.#deps.target, this.#deps.binary);
+        return { ...grouped, excluded: [...grouped.excluded, ...cooledVersions(left, grouped, cutoff)] };
       });
       this.#projects.set(name, pending);
     }
@@ -103,6 +112,20 @@ export class IndexProvider implements ResolverProvider {
     this.#direct.set(url, group);
     return group;
   }
+}
+
+/** Versions the cooldown emptied, as exclusions the resolver can explain. */
+function cooledVersions(left: readonly { file: IndexedFile; unknown: boolean }[], grouped: ProjectFiles, cutoff: number | null): ProjectFiles['excluded'] {
+  const byVersion = new Map<string, { unknown: boolean; source: string }>();
+  for (const { file, unknown } of left) {
+    const version = fileVersion(file)?.toString();
+    if (version === undefined || grouped.versions.has(version)) continue;
+    byVersion.set(version, { unknown: (byVersion.get(version)?.unknown ?? true) && unknown, source: file.source });
+  }
+  return [...byVersion].map(([version, { unknown, source }]) => ({
+    version,
+    reason: { kind: 'cooldown' as const, cutoff: cutoff === null ? '' : cooldownTime(cutoff), unknownUploadTime: unknown, source: unknown ? source : undefined },
+  }));
 }
 
 /** The ladder's text fields parsed, as the resolver wants them. */

@@ -164,6 +164,10 @@ function describeReason(reason: RuledOutReason, pythonVersion: string): string {
       return `has an invalid version (${reason.text})`;
     case 'prerelease':
       return 'is a pre-release (allowed with --pre, or when a specifier names a pre-release)';
+    case 'cooldown':
+      return reason.unknownUploadTime
+        ? `has no upload time on its index${reason.source ? ` (${reason.source} gives none)` : ''}, so the --exclude-newer cooldown leaves it out`
+        : `was uploaded after the --exclude-newer cutoff ${reason.cutoff}`;
   }
 }
 
@@ -260,6 +264,9 @@ function hintFor(reasons: readonly RuledOutReason[], onIndex: boolean): string {
   if (kinds.has('only-binary-no-wheel')) return 'Allow the sdist (drop --only-binary for this package), or loosen the requirement.';
   if (kinds.has('no-binary-no-sdist')) return 'Allow wheels (drop --no-binary for this package), or loosen the requirement.';
   if (kinds.has('no-compatible-file')) return 'Check the target (--python-version, --python-platform), or loosen the requirement.';
+  if (kinds.has('cooldown')) {
+    return 'The release cooldown leaves these out: wait, or take this package now with --exclude-newer-package NAME=false (--exclude-newer-allow-unknown keeps files without upload times).';
+  }
   if (kinds.has('yanked')) return 'A yanked release is used only when a requirement pins it exactly (==); pin it, or loosen the requirement.';
   if (kinds.has('prerelease')) return 'Allow pre-releases (--pre, or name a pre-release in the specifier), or loosen the requirement.';
   return 'Loosen the requirement, or check the index and the target (--python-version, --python-platform).';

@@ -23,7 +23,12 @@ export type ExclusionReason =
   | { kind: 'only-binary-no-wheel' }
   /** Only wheels, and --no-binary allows the sdist only. */
   | { kind: 'no-binary-no-sdist' }
-  | { kind: 'invalid-version'; text: string };
+  | { kind: 'invalid-version'; text: string }
+  /**
+   * Every file of the version was left out by the release cooldown (--exclude-newer): uploaded
+   * after `cutoff` (ISO 8601), or, with `unknownUploadTime`, from an index that gives no upload times.
+   */
+  | { kind: 'cooldown'; cutoff: string; unknownUploadTime: boolean; source?: string | undefined };
 
 export interface CandidateVersion {
   version: Version;

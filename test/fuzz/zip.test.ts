@@ -230,6 +230,7 @@ const fileStub: IndexedFile = {
   yanked: false,
   coreMetadata: undefined,
       provenance: null,
+      uploadTime: null,
   source: 'https://idx.example/simple/',
 };
 

@@ -7,6 +7,7 @@ import { LOCK_FLAGS, type LockFlag } from '../../api/lock-flags.js';
 import type { LockOptions } from '../../api/options.js';
 import { redactUrl } from '../../http/redact.js';
 import { provenanceSummary } from '../../api/provenance-summary.js';
+import { cooldownJson } from '../../provider/cooldown.js';
 
 import { Reporter } from '../reporter.js';
 
@@ -87,7 +88,7 @@ export function lockCommand(yargs: Argv): Argv {
               output: result.outputPath,
               outcome: result.outcome,
               recalled: result.recalled,
-              header: result.lock.header,
+              header: { ...result.lock.header, cooldown: result.lock.header.cooldown ? cooldownJson(result.lock.header.cooldown) : undefined },
               // URLs can carry signed query tokens: shown redacted, as everywhere else.
               packages: result.lock.packages.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, url: redactUrl(f.url) })) })),
               changes: result.changes,

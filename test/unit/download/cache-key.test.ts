@@ -28,6 +28,7 @@ function file(claims: Partial<IndexedFile>): IndexedFile {
     yanked: false,
     coreMetadata: undefined,
     provenance: null,
+    uploadTime: null,
     source: 'https://idx.example/simple/',
     ...claims,
   };

@@ -119,6 +119,7 @@ const file: IndexedFile = {
   yanked: false,
   coreMetadata: undefined,
       provenance: null,
+      uploadTime: null,
   source: 'https://idx.example/simple/',
 };
 

@@ -22,6 +22,7 @@ function f(filename: string, extra: Partial<IndexedFile> = {}): IndexedFile {
     yanked: false,
     coreMetadata: undefined,
     provenance: null,
+    uploadTime: null,
     source: 'idx',
     ...extra,
   };
