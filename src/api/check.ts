@@ -20,6 +20,7 @@ import type { LockEvents, LockOptions } from './options.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
 import { parseCooldownReference } from '../provider/cooldown.js';
+import { loadTrustRoot } from '../provenance/trust-root.js';
 import { provenanceOf, type FileProvenance, type ProvenanceDeps } from '../provenance/file-provenance.js';
 import { describePublisher, samePublisher } from '../provenance/publisher.js';
 import { packageProvenance } from '../provenance/record.js';
@@ -32,6 +33,13 @@ export interface CheckOptions {
   cwd?: string | undefined;
   env?: Record<string, string | undefined> | undefined;
   concurrency?: number | undefined;
+  /**
+   * The trust root CI accepts. A header that names another (or any, when this is absent) fails
+   * the check: a pull request must not pick the keys its own attestations are checked with.
+   */
+  trustedRoot?: string | undefined;
+  /** Accept a header that turns attestation verification off. */
+  noVerifyAttestations?: boolean | undefined;
   events?: LockEvents | undefined;
 }
 
@@ -78,6 +86,8 @@ export interface CheckResult {
    * a pull request that swapped the header's index and the hashes through with a green run.
    */
   indexDisagreements: IndexDisagreement[];
+  /** The header chooses the trust root, or turns verification off, where CI did not (each fails the check). */
+  trustDisagreements: string[];
   exitCode: 0 | 1;
 }
 
@@ -113,6 +123,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     events: options.events,
   };
   const run = await prepareRun(lockOptions);
+  const trustDisagreements = await trustRootDisagreements(lockOptions, options, lockName);
   const headerIndexes = lockOptions.noIndex ? [] : [...(lockOptions.indexUrl ? [lockOptions.indexUrl] : []), ...(lockOptions.extraIndexUrls ?? [])];
   const disagreements = indexDisagreements(headerIndexes, indexesNamedOutsideHeader(run.input, indexSettingsFromEnv(run.env)));
   const indexes = run.indexes.map((index) => displayIndex(index.written));
@@ -124,14 +135,32 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     extraConstraints: [],
     cache: undefined,
     reuse: existing.pins,
-    previous: new Map([...existing.pins.values()].map((pin) => [pin.name, pin.provenance] as const)),
+    previous: existing.pins,
   });
   const name = basename(lockFile);
   const diff = unifiedDiff(text, regenerated.content, `${name} (as committed)`, `${name} (as pin-hashes lock would write it)`);
   const warnings = [...regenerated.warnings];
   const findings = options.verify ? await verifyPins(existing, run, warnings) : [];
-  const fails = diff !== '' || findings.some((f) => f.fails) || disagreements.length > 0;
-  return { lockFile, current: diff === '', diff, findings, warnings, indexes, indexDisagreements: disagreements, exitCode: fails ? 1 : 0 };
+  const fails = diff !== '' || findings.some((f) => f.fails) || disagreements.length > 0 || trustDisagreements.length > 0;
+  return { lockFile, current: diff === '', diff, findings, warnings, indexes, indexDisagreements: disagreements, trustDisagreements, exitCode: fails ? 1 : 0 };
+}
+
+/** Where the header's attestation settings are not the ones CI gave check (compared by the roots' sha256). */
+async function trustRootDisagreements(header: LockOptions, options: CheckOptions, lockName: string): Promise<string[]> {
+  const out: string[] = [];
+  if (header.noVerifyAttestations && !options.noVerifyAttestations) {
+    out.push(`${lockName}'s header turns attestation verification off (--no-verify-attestations); pass --no-verify-attestations to check if that is intended`);
+  }
+  if (header.noVerifyAttestations || (header.trustedRoot === undefined && options.trustedRoot === undefined)) return out;
+  const cwd = options.cwd ?? process.cwd();
+  const headerRoot = await loadTrustRoot(header.trustedRoot === undefined ? null : { path: resolvePath(header.cwd ?? cwd, header.trustedRoot), shown: header.trustedRoot });
+  const accepted = await loadTrustRoot(options.trustedRoot === undefined ? null : { path: resolvePath(cwd, options.trustedRoot), shown: options.trustedRoot });
+  if (headerRoot.sha256 !== accepted.sha256) {
+    out.push(
+      `${lockName}'s header verifies attestations with ${header.trustedRoot === undefined ? 'the embedded production root' : `the trust root ${header.trustedRoot}`} (sha256 ${headerRoot.sha256}), but check was given ${options.trustedRoot === undefined ? 'none (the embedded production root)' : options.trustedRoot} (sha256 ${accepted.sha256}); pass the root CI trusts with --trusted-root`,
+    );
+  }
+  return out;
 }
 
 /** Re-downloads every file of every pinned version, with no cache, and sets digests side by side. */
@@ -222,7 +251,7 @@ async function verifyPin(session: Session, pin: ExistingPin, provenance: Provena
   return findings;
 }
 
-/** The files' provenance now against the publisher the lock pins. */
+/** The files' provenance now against what the lock records. */
 function provenanceFindings(
   base: { package: PackageName; version: string },
   pin: ExistingPin,
@@ -235,15 +264,27 @@ function provenanceFindings(
       findings.push({ ...base, kind: 'attestation-invalid', fails: true, filename: file.filename, message: `${file.filename}: its PEP 740 attestation does not verify: ${result.why}` });
     }
   }
-  if (findings.length > 0 || pin.provenance?.kind !== 'attested') return findings;
-  const pinned = pin.provenance.publisher;
-  const now = packageProvenance(results.map((r) => r.result)).provenance;
+  const recorded = pin.provenance;
+  if (findings.length > 0 || recorded === undefined) return findings;
+  const now = packageProvenance(results.map((r) => ({ filename: r.file.filename, provenance: r.result }))).provenance;
   const label = `${pin.name}==${base.version}`;
+  if (recorded.kind !== 'attested') {
+    // A record of "none" for files that are signed: edited by hand (which would hide a later loss), or signed since.
+    if (now.kind === 'attested') {
+      findings.push({ ...base, kind: 'publisher-changed', fails: true, message: `${label}: the lock records ${recorded.kind === 'none' ? 'no attestations' : 'unknown provenance'}, but its files are signed by ${describePublisher(now.publisher)}; re-lock to record the publisher` });
+    }
+    return findings;
+  }
+  const pinned = recorded.publisher;
   if (now.kind === 'unknown') warnings.push(`${label}: its provenance could not be fetched; the pinned publisher ${describePublisher(pinned)} was not verified`);
   else if (now.kind === 'none') {
     findings.push({ ...base, kind: 'attestation-lost', fails: true, message: `${label}: the lock pins publisher ${describePublisher(pinned)}, but its files now have no attestations` });
   } else if (!samePublisher(now.publisher, pinned)) {
     findings.push({ ...base, kind: 'publisher-changed', fails: true, message: `${label}: publisher changed from ${describePublisher(pinned)} to ${describePublisher(now.publisher)}` });
+  } else {
+    for (const name of now.unattested.filter((n) => !recorded.unattested.includes(n))) {
+      findings.push({ ...base, kind: 'attestation-lost', fails: true, filename: name, message: `${name}: the lock pins publisher ${describePublisher(pinned)} for ${label}, but this file has no attestation` });
+    }
   }
   return findings;
 }

@@ -74,8 +74,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   const { runPipeline }: { runPipeline: typeof RunPipeline } = await import('./pipeline.js');
   let result;
   try {
-    const previous = new Map([...(existing?.pins.values() ?? [])].map((pin) => [pin.name, pin.provenance] as const));
-    result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache, previous });
+    result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache, previous: existing?.pins });
   } finally {
     // Also after a failure: what was downloaded and hashed before it need not be again.
     await cache?.flush();

@@ -42,8 +42,8 @@ export interface PipelineParams {
   cache: RecordCache | undefined;
   /** Pins whose hashes are taken as listed when the new pin is the same (check's "is it current?"). */
   reuse?: ReadonlyMap<PackageName, ExistingPin> | undefined;
-  /** What the previous lock says of each package's provenance: the publishers pinned. */
-  previous?: ReadonlyMap<PackageName, PackageProvenance | undefined> | undefined;
+  /** The previous lock's pins: their provenance records are the publishers pinned. */
+  previous?: ReadonlyMap<PackageName, ExistingPin> | undefined;
 }
 
 export interface PipelineResult {
@@ -300,7 +300,7 @@ async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefi
 
 /** The package's provenance from its locked files'; a file whose attestation fails fails the lock. */
 function summarizeProvenance(pin: string, verified: readonly VerifiedFile[], kept: readonly LockedFile[], warnings: string[]): PackageProvenance {
-  const files = kept.flatMap((file) => (file.provenance ? [file.provenance] : []));
+  const files = kept.flatMap((file) => (file.provenance ? [{ filename: file.filename, provenance: file.provenance }] : []));
   kept.forEach((file) => {
     if (file.provenance?.kind !== 'invalid') return;
     const source = verified.find((v) => v.file.url === file.url)?.file.source ?? 'the index';
@@ -316,9 +316,9 @@ function summarizeProvenance(pin: string, verified: readonly VerifiedFile[], kep
       hint: 'Nothing was written. One release with two publishers is not something a project does by accident; find out why.',
     });
   }
-  if (provenance.kind === 'attested') {
-    const bare = kept.filter((file) => file.provenance?.kind !== 'verified').map((file) => file.filename);
-    if (bare.length > 0) warnings.push(`${pin}: ${bare.join(', ')} ${bare.length === 1 ? 'has' : 'have'} no attestation, while its other files are signed by ${describePublisher(provenance.publisher)}`);
+  if (provenance.kind === 'attested' && provenance.unattested.length > 0) {
+    const bare = provenance.unattested;
+    warnings.push(`${pin}: ${bare.join(', ')} ${bare.length === 1 ? 'has' : 'have'} no attestation, while its other files are signed by ${describePublisher(provenance.publisher)}`);
   }
   return provenance;
 }
@@ -331,11 +331,21 @@ function pinPublishers(
   warnings: string[],
 ): void {
   const { records, warnings: said } = applyPolicy(
-    packages.map((pkg) => ({ name: pkg.name, label: pinLabel(pkg), now: pkg.provenance ?? { kind: 'unknown' }, previous: previous?.get(pkg.name) })),
+    packages.map((pkg) => {
+      const before = previous?.get(pkg.name);
+      return { name: pkg.name, label: pinLabel(pkg), now: pkg.provenance ?? { kind: 'unknown' }, previous: before?.provenance, changed: before !== undefined && movedSince(before, pkg) };
+    }),
     policy,
   );
   for (const pkg of packages) pkg.provenance = records.get(pkg.name);
   warnings.push(...said);
+}
+
+/** The version or the hashes are not the ones the previous lock lists. */
+function movedSince(before: ExistingPin, pkg: LockedPackage): boolean {
+  if (!sameTarget(before, pkg)) return true;
+  const hashes = new Set(pkg.files.map((file) => file.sha256));
+  return hashes.size !== new Set(before.hashes).size || before.hashes.some((h) => !hashes.has(h));
 }
 
 /** The listed pin names the same distribution as the new one. */

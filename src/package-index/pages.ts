@@ -104,11 +104,18 @@ function anchorToLink(anchor: HtmlAnchor, base: string): RawLink | undefined {
   };
 }
 
-/** PEP 740 gives an absolute URL; a relative one is resolved as any link; an unusable one is no provenance. */
+/**
+ * PEP 740 gives an absolute URL; a relative one is resolved as any link. Only http(s), unless the
+ * page itself is a local file: a remote index must not make us read local files (it would learn
+ * from the outcome whether they exist). An unusable URL is no provenance.
+ */
 function provenanceUrl(value: string | null | undefined, base: string): string | null {
   if (value === undefined || value === null || value === '') return null;
   try {
-    return new URL(value, base).toString();
+    const url = new URL(value, base);
+    const local = base.startsWith('file:');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:' && !(local && url.protocol === 'file:')) return null;
+    return url.toString();
   } catch {
     return null;
   }

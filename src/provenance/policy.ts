@@ -25,6 +25,8 @@ export interface PackageFinding {
   readonly now: PackageProvenance;
   /** What the previous lock says; undefined when it says nothing (a new package, an older lock). */
   readonly previous: PackageProvenance | undefined;
+  /** The version or the set of hashes differs from the previous lock's. */
+  readonly changed: boolean;
 }
 
 export interface PolicyOutcome {
@@ -51,19 +53,34 @@ function describe(p: PackageProvenance): string {
 /** One package's outcome, or the problem that fails the lock. */
 export function judge(pkg: PackageFinding, policy: ProvenancePolicy): PolicyOutcome | { problem: string; code: ErrorCode } {
   const { now, previous } = pkg;
-  if (covers(policy.require, pkg.name) && now.kind !== 'attested') {
-    return { code: 'ATTESTATION_REQUIRED', problem: `${pkg.label}: attestations are required (--require-attestations) but ${now.kind === 'none' ? 'its files have none' : 'the index did not say whether it has any'}` };
+  if (covers(policy.require, pkg.name)) {
+    if (now.kind !== 'attested') {
+      return { code: 'ATTESTATION_REQUIRED', problem: `${pkg.label}: attestations are required (--require-attestations) but ${now.kind === 'none' ? 'its files have none' : 'the index did not say whether it has any'}` };
+    }
+    if (now.unattested.length > 0) return { code: 'ATTESTATION_REQUIRED', problem: `${pkg.label}: attestations are required (--require-attestations) but ${now.unattested.join(', ')} ${now.unattested.length === 1 ? 'has' : 'have'} none` };
   }
   if (previous?.kind !== 'attested') return { record: now };
+  const accepted = covers(policy.accept, pkg.name);
   if (now.kind === 'unknown') {
+    // The pin stands only for what it was made for: files that changed under it are not vouched for.
+    if (pkg.changed && !accepted) {
+      return { code: 'ATTESTATION_LOST', problem: `${pkg.label}: its files changed since the lock, and their provenance could not be fetched to check them against the pinned publisher ${describePublisher(previous.publisher)}` };
+    }
     return { record: previous, warning: `${pkg.label}: its provenance could not be fetched; the pinned publisher (${describePublisher(previous.publisher)}) is kept, not verified this time` };
   }
-  if (now.kind === 'attested' && samePublisher(now.publisher, previous.publisher)) return { record: now };
-  if (covers(policy.accept, pkg.name)) return { record: now, warning: `${pkg.label}: publisher changed from ${describePublisher(previous.publisher)} to ${describe(now)} (accepted with --accept-publisher)` };
-  if (now.kind === 'none') {
-    return { code: 'ATTESTATION_LOST', problem: `${pkg.label}: the lock pins publisher ${describePublisher(previous.publisher)}, but its files now have no attestations` };
+  const newlyBare = now.kind === 'attested' ? now.unattested.filter((name) => !previous.unattested.includes(name)) : [];
+  if (now.kind === 'attested' && samePublisher(now.publisher, previous.publisher) && newlyBare.length === 0) return { record: now };
+  if (accepted) return { record: now, warning: `${pkg.label}: ${describeChange(previous, now, newlyBare)} (accepted with --accept-publisher)` };
+  if (now.kind === 'none' || newlyBare.length > 0) return { code: 'ATTESTATION_LOST', problem: `${pkg.label}: ${describeChange(previous, now, newlyBare)}` };
+  return { code: 'PUBLISHER_CHANGED', problem: `${pkg.label}: ${describeChange(previous, now, newlyBare)}` };
+}
+
+function describeChange(previous: Extract<PackageProvenance, { kind: 'attested' }>, now: PackageProvenance, newlyBare: readonly string[]): string {
+  if (now.kind === 'attested' && samePublisher(now.publisher, previous.publisher)) {
+    return `the lock pins publisher ${describePublisher(previous.publisher)}, but ${newlyBare.join(', ')} ${newlyBare.length === 1 ? 'has' : 'have'} no attestation`;
   }
-  return { code: 'PUBLISHER_CHANGED', problem: `${pkg.label}: publisher changed from ${describePublisher(previous.publisher)} to ${describe(now)}` };
+  if (now.kind === 'none') return `the lock pins publisher ${describePublisher(previous.publisher)}, but its files now have no attestations`;
+  return `publisher changed from ${describePublisher(previous.publisher)} to ${describe(now)}`;
 }
 
 /** Every package judged; all problems reported together. */

@@ -21,9 +21,9 @@ export const AttestationObject = z.object({
   version: z.literal(1),
   verification_material: z.object({
     certificate: Base64,
-    transparency_entries: z.array(TransparencyEntry).min(1).max(8),
+    transparency_entries: z.array(TransparencyEntry).min(1).max(4),
     /** Proposed (pypi-attestations #143): RFC 3161 tokens, for Rekor v2 entries that carry no signed time. */
-    timestamps: z.array(Base64).max(8).optional(),
+    timestamps: z.array(Base64).max(4).optional(),
   }),
   envelope: z.object({ statement: Base64, signature: Base64 }),
 });
@@ -49,11 +49,13 @@ export const ProvenanceObject = z.object({
       z.object({
         // Required by PEP 740; an index that leaves it out only loses the cross-check.
         publisher: PublisherClaim.nullish(),
-        attestations: z.array(AttestationObject).min(1).max(8),
+        // PyPI allows one attestation per predicate type (two kinds exist): room to spare, and a
+        // bound on the verification work a hostile index can ask for (~9 ms each).
+        attestations: z.array(AttestationObject).min(1).max(4),
       }),
     )
     .min(1)
-    .max(8),
+    .max(4),
 });
 export type ProvenanceObject = z.infer<typeof ProvenanceObject>;
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { metadataText } from '../helpers/dists.js';
+import { buildWheel, metadataText } from '../helpers/dists.js';
 import { buildUniverse, startIndexServer, type IndexProject, type IndexServer, type IndexServerOptions } from '../helpers/index-server.js';
 import { pipAvailable, pipInstall } from '../helpers/pip.js';
 import { REAL, attestationsDir, provenanceOf, readData, readJson, stagingRootPath, tampered, type Json } from '../helpers/attestations.js';
@@ -219,7 +219,63 @@ describe('PEP 740 attestations in a lock', { skip }, () => {
       assert.match(lock, /^#    pin-hashes lock .*--no-verify-attestations/m);
       assert.doesNotMatch(lock, /# provenance:/);
       assert.equal(server.requests.filter((r) => r.kind === 'provenance').length, 0);
-      assert.equal((await ws.run(['check'])).code, 0, 'check reproduces it from the header');
+      const refused = await ws.run(['check']);
+      assert.equal(refused.code, 1, 'a header that turns verification off is not taken on its own word');
+      assert.match(refused.stderr, /header turns attestation verification off .* pass --no-verify-attestations to check if that is intended/);
+      assert.equal((await ws.run(['check', '--no-verify-attestations'])).code, 0, 'check reproduces it from the header when CI says so');
+    });
+  });
+
+  test('a bare file beside attested ones: recorded on first lock; refused under --require-attestations; a bare file added later fails the re-lock and check --verify', async () => {
+    const bareWheel = buildWheel({ name: 'pypi-attestations', version: '0.0.19' });
+    const withWheel = (): IndexProject[] => attestedProjects().map((p) => (p.name === 'pypi-attestations' ? { ...p, files: [...p.files, { filename: bareWheel.filename, bytes: bareWheel.bytes, metadata: 'auto' as const }] } : p));
+    const fresh = await makeWorkspace(INPUT, 'provenance');
+    await withIndex(withWheel(), {}, async (server) => {
+      const first = await fresh.run(lockArgs(server));
+      assert.equal(first.code, 0, first.stderr);
+      assert.ok((await readFile(fresh.output, 'utf8')).includes(`${GITHUB_LINE} unattested=${bareWheel.filename}\n`));
+      assert.match(first.stderr, new RegExp(`${bareWheel.filename.replace(/\./g, '\\.')} has no attestation, while its other files are signed by GitHub trailofbits`));
+      const required = await fresh.run(lockArgs(server, '--require-attestations', ':all:'));
+      assert.equal(required.code, 1, required.stderr);
+      assert.match(required.stderr, /pypi-attestations==0\.0\.19: attestations are required \(--require-attestations\) but pypi_attestations-0\.0\.19-py3-none-any\.whl has none/);
+    });
+    const later = await makeWorkspace(INPUT, 'provenance');
+    await withIndex(attestedProjects(), {}, async (server) => {
+      assert.equal((await later.run(lockArgs(server))).code, 0);
+      server.addFile('pypi-attestations', { filename: bareWheel.filename, bytes: bareWheel.bytes, metadata: 'auto' });
+      const relock = await later.run([...lockArgs(server), '--no-cache']);
+      assert.equal(relock.code, 1, relock.stderr);
+      assert.match(relock.stderr, /the lock pins publisher GitHub trailofbits\/pypi-attestations .*, but pypi_attestations-0\.0\.19-py3-none-any\.whl has no attestation/);
+      const check = await later.run(['check', '--verify', '--json']);
+      assert.equal(check.code, 1);
+      const findings = (JSON.parse(check.stdout) as { findings: { kind: string; filename?: string }[] }).findings;
+      assert.ok(findings.some((f) => f.kind === 'attestation-lost' && f.filename === bareWheel.filename), JSON.stringify(findings));
+    });
+  });
+
+  test('new bytes while the provenance answers 403: the re-lock fails instead of keeping the old publisher over unverified files', async () => {
+    const ws = await makeWorkspace(INPUT, 'provenance');
+    await withIndex(attestedProjects(), {}, async (server) => {
+      assert.equal((await ws.run(lockArgs(server))).code, 0);
+      const other = Buffer.from(readData(REAL.pypiAttestations.file));
+      other[300]! ^= 1;
+      server.replaceFileBytes('pypi-attestations', REAL.pypiAttestations.file, other);
+      server.setFault((req) => (req.kind === 'provenance' ? { status: 403 } : undefined));
+      const result = await ws.run([...lockArgs(server), '--no-cache', '-P', 'pypi-attestations']);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /pypi-attestations==0\.0\.19: its files changed since the lock, and their provenance could not be fetched/);
+    });
+  });
+
+  test('a hand-edited record of "none" for signed files: check --verify fails (it would hide a later loss)', async () => {
+    const ws = await makeWorkspace(INPUT, 'provenance');
+    await withIndex(attestedProjects(), {}, async (server) => {
+      assert.equal((await ws.run(lockArgs(server))).code, 0);
+      await writeFile(ws.output, (await readFile(ws.output, 'utf8')).replace(GITHUB_LINE, '# provenance: none'));
+      const check = await ws.run(['check', '--verify', '--json']);
+      assert.equal(check.code, 1);
+      const findings = (JSON.parse(check.stdout) as { findings: { kind: string; message: string }[] }).findings;
+      assert.ok(findings.some((f) => f.kind === 'publisher-changed' && /the lock records no attestations, but its files are signed by GitHub trailofbits/.test(f.message)), JSON.stringify(findings));
     });
   });
 
@@ -239,7 +295,10 @@ describe('PEP 740 attestations in a lock', { skip }, () => {
       const lock = await readFile(ws.output, 'utf8');
       assert.match(lock, /^    # provenance: Other william@yossarian\.net issuer=https:\/\/github\.com\/login\/oauth$/m);
       assert.match(lock, /^#    pin-hashes lock .*--trusted-root staging-root\.json/m);
-      assert.equal((await ws.run(['check', '--verify'])).code, 0, 'check reads the root from the header');
+      const unsaid = await ws.run(['check', '--verify']);
+      assert.equal(unsaid.code, 1, 'a header must not choose its own trust root');
+      assert.match(unsaid.stderr, /header verifies attestations with the trust root staging-root\.json \(sha256 [0-9a-f]{64}\), but check was given none/);
+      assert.equal((await ws.run(['check', '--verify', '--trusted-root', 'staging-root.json'])).code, 0, 'check verifies with the root CI names');
       if (!pipAvailable()) return;
       const site = await mkdtemp(join(tmpdir(), 'pin-hashes-site-'));
       try {

@@ -10,6 +10,8 @@ const CheckFlags = z.object({
   verify: z.boolean(),
   json: z.boolean(),
   concurrency: z.number().int().min(1).max(64),
+  'trusted-root': z.string().optional(),
+  'no-verify-attestations': z.boolean(),
   quiet: z.boolean(),
   verbose: z.boolean(),
 });
@@ -24,6 +26,8 @@ export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): 
         .option('verify', { type: 'boolean', default: false, describe: 'Download every pinned file again (no cache) and compare digests' })
         .option('json', { type: 'boolean', default: false, describe: 'Print findings and the diff as JSON on stdout' })
         .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Downloads at once' })
+        .option('trusted-root', { type: 'string', describe: "The Sigstore trust root CI accepts, when the lock's header names one (default: the embedded production root)" })
+        .option('no-verify-attestations', { type: 'boolean', default: false, describe: "Accept a lock whose header turns attestation verification off" })
         .example('$0 check', 'exit 1 with a diff when requirements.txt is stale')
         .example('$0 check requirements.txt --verify', 'also prove the index still serves the locked bytes')
         .check((argv) => {
@@ -35,7 +39,14 @@ export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): 
       const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
       // Loaded when used: `lock`, the common command, should not pay for loading check's pipeline.
       const { check } = await import('../../api/check.js');
-      const result = await check({ lockFile: flags.lock, verify: flags.verify, concurrency: flags.concurrency, events: reporter.events() });
+      const result = await check({
+        lockFile: flags.lock,
+        verify: flags.verify,
+        concurrency: flags.concurrency,
+        trustedRoot: flags['trusted-root'],
+        noVerifyAttestations: flags['no-verify-attestations'],
+        events: reporter.events(),
+      });
       setExitCode(result.exitCode);
       if (flags.json) {
         const data = {
@@ -46,6 +57,7 @@ export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): 
           warnings: result.warnings,
           indexes: result.indexes,
           indexDisagreements: result.indexDisagreements,
+          trustDisagreements: result.trustDisagreements,
           exitCode: result.exitCode,
         };
         process.stdout.write(JSON.stringify(data, null, 2) + '\n');
@@ -60,6 +72,7 @@ export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): 
           'hint: If the lock was made from this index on purpose, write it into the input file (-i URL, --extra-index-url URL) or PIP_INDEX_URL; otherwise the lock was edited: do not merge it.\n',
         );
       }
+      for (const disagreement of result.trustDisagreements) process.stderr.write(`error: ${disagreement}\n`);
       if (!result.current) {
         process.stdout.write(result.diff);
         reporter.line(`${result.lockFile} is stale: run the "To update" command in its header, then commit the result.`);

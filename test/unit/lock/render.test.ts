@@ -30,6 +30,7 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
         provenance: {
           kind: 'attested',
           publisher: { kind: 'GitHub', issuer: 'https://token.actions.githubusercontent.com', repository: 'psf/requests', workflow: 'publish.yml', repositoryId: '1362490', ownerId: '14116', environment: 'pypi' },
+          unattested: ['requests-2.32.3-py3-none-any.whl'],
         },
       },
       {
@@ -67,7 +68,7 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
       `    --hash=sha256:${h('a')} \\`,
       `    --hash=sha256:${h('b')}`,
       '    # via -r requirements.in',
-      '    # provenance: GitHub psf/requests workflow=publish.yml repository-id=1362490 owner-id=14116 environment=pypi',
+      '    # provenance: GitHub psf/requests workflow=publish.yml repository-id=1362490 owner-id=14116 environment=pypi unattested=requests-2.32.3-py3-none-any.whl',
       '',
     ].join('\n'),
   );
