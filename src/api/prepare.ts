@@ -160,9 +160,14 @@ function runConfig(options: LockOptions, env: Record<string, string | undefined>
     upgradePackages: Object.freeze([...(options.upgradePackages ?? [])]),
     lockFlags: Object.freeze(lockFlags),
     attestations,
-    // Whole seconds: the reference is written into the lock.
-    cooldown: makeCooldown(options, options.cooldownReference ?? sourceDateEpoch(env) ?? Math.floor(Date.now() / 1000) * 1000),
+    cooldown: cooldownOf(options, env),
   });
+}
+
+/** The reference time is read only when a cooldown is asked for; in whole seconds, as the lock writes it. */
+function cooldownOf(options: LockOptions, env: Record<string, string | undefined>): Cooldown | null {
+  if (options.excludeNewer === undefined && (options.excludeNewerPackages ?? []).length === 0) return null;
+  return makeCooldown(options, options.cooldownReference ?? sourceDateEpoch(env) ?? Math.floor(Date.now() / 1000) * 1000);
 }
 
 /**
