@@ -54,6 +54,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
+/** The header, the top-level keys and the first [[packages]] entry of a pylock.toml. */
+function firstPackage(text: string): string {
+  const blocks = text.split('\n[[packages]]\n');
+  const first = blocks[1]?.split('\n\n[packages.tool.pin-hashes]')[0] ?? '';
+  return `${blocks[0]}\n[[packages]]\n${first}\n`;
+}
+
 const server = await startIndexServer({ projects: universe });
 const work = mkdtempSync(join(tmpdir(), 'pin-hashes-demo-'));
 const lockPath = join(work, 'requirements.txt');
@@ -69,6 +76,13 @@ try {
   const locked = await run(process.execPath, [cli, 'lock', 'requirements.in', '--index-url', server.url], cliEnv, work);
   if (locked !== 0) process.exitCode = locked;
   if (locked === 0) console.log(`\n--- requirements.txt ---\n${readFileSync(lockPath, 'utf8')}------------------------\n`);
+  if (locked === 0) {
+    // The same lock in PEP 751's format (pip >= 26.1, uv and PDM install it): every file by name, URL, size and sha256.
+    console.log(`$ pin-hashes lock requirements.in --index-url ${server.url} -o pylock.toml`);
+    const pylock = await run(process.execPath, [cli, 'lock', 'requirements.in', '--index-url', server.url, '-o', 'pylock.toml'], cliEnv, work);
+    if (pylock !== 0) process.exitCode = pylock;
+    else console.log(`\n--- pylock.toml (first package) ---\n${firstPackage(readFileSync(join(work, 'pylock.toml'), 'utf8'))}-----------------------------------\n`);
+  }
 
   const python = spawnSync('python3', ['-m', 'pip', '--version'], { encoding: 'utf8' });
   if (locked !== 0) {

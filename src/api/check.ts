@@ -19,7 +19,6 @@ import { displayIndex, indexDisagreements, indexesNamedOutsideHeader, type Index
 import type { LockEvents, LockOptions } from './options.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
-import { parseCooldownReference } from '../provider/cooldown.js';
 import { loadTrustRoot } from '../provenance/trust-root.js';
 import { provenanceOf, type FileProvenance, type ProvenanceDeps } from '../provenance/file-provenance.js';
 import { describePublisher, samePublisher } from '../provenance/publisher.js';
@@ -117,7 +116,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     outputFile: lockFile,
     cwd: dirname(lockFile),
     // The cooldown counts back from when the lock was made, not from now: time passing alone never makes it stale.
-    cooldownReference: parseCooldownReference(text),
+    cooldownReference: existing.cooldownReference,
     env: options.env,
     concurrency: options.concurrency,
     events: options.events,
@@ -220,6 +219,7 @@ async function verifyPin(session: Session, pin: ExistingPin, provenance: Provena
     const results = await Promise.all(served.map(({ file, sha256 }) => checks[files.indexOf(file)]!(sha256).then((result) => ({ file, result }))));
     findings.push(...provenanceFindings(base, pin, results, warnings));
   }
+  if (pin.files) return [...findings, ...fileByFileFindings(base, pin.files, served)];
   const missing = [...locked].filter((h) => !matched.has(h));
   if (missing.length === 1 && unmatched.length === 1) {
     // One listed digest no longer served and one served file the lock does not know: the same file, new bytes.
@@ -247,6 +247,28 @@ async function verifyPin(session: Session, pin: ExistingPin, provenance: Provena
       served: u.sha256,
       message: `${u.file.filename} was added to ${pin.name}==${version} after the lock was made (sha256 ${u.sha256}); pip may pick it and then fail the hash check`,
     });
+  }
+  return findings;
+}
+
+/**
+ * A lock that names its files (pylock.toml): each served file is compared with the locked file of
+ * the same name, so a changed file is named exactly, never guessed from one missing and one new digest.
+ */
+function fileByFileFindings(base: { package: PackageName; version: string }, locked: ReadonlyMap<string, string>, served: readonly { file: IndexedFile; sha256: string }[]): Finding[] {
+  const findings: Finding[] = [];
+  const label = `${base.package}==${base.version}`;
+  for (const { file, sha256 } of served) {
+    const was = locked.get(file.filename);
+    if (was === undefined) {
+      findings.push({ ...base, kind: 'file-added', fails: true, filename: file.filename, served: sha256, message: `${file.filename} was added to ${label} after the lock was made (sha256 ${sha256}); pip may pick it and then fail the hash check` });
+    } else if (was !== sha256) {
+      findings.push({ ...base, kind: 'bytes-changed', fails: true, filename: file.filename, locked: was, served: sha256, message: `${file.filename}: the index now serves bytes with sha256 ${sha256}; the lock has ${was}` });
+    }
+  }
+  const servedNames = new Set(served.map((s) => s.file.filename));
+  for (const [filename, sha256] of locked) {
+    if (!servedNames.has(filename)) findings.push({ ...base, kind: 'file-gone', fails: true, filename, locked: sha256, message: `${filename} of ${label} is no longer served by the index` });
   }
   return findings;
 }

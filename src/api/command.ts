@@ -12,6 +12,11 @@ import { defaultOutput, type PreparedRun } from './prepare.js';
 
 /** The command that regenerates this lock; `check` reads its options back (see api/check.ts). */
 export function regenerateCommand(run: PreparedRun): string {
+  return ['pin-hashes', 'lock', ...regenerateArgv(run)].map(shellQuote).join(' ');
+}
+
+/** Its arguments after `pin-hashes lock`, unquoted (pylock.toml keeps them as a list). */
+export function regenerateArgv(run: PreparedRun): string[] {
   const { config, target, cwd, outputPath, inputs } = run;
   const options = config.lockFlags;
   const base = outputPath === null ? cwd : dirname(outputPath);
@@ -32,8 +37,7 @@ export function regenerateCommand(run: PreparedRun): string {
   };
   // An input named like an option (`-x.in`) is written `./-x.in`, or check would read it as one.
   const written = inputs.map((inputPath) => displayPath(base, resolvePath(cwd, inputPath))).map((p) => (p.startsWith('-') ? `./${p}` : p));
-  const argv = headerArgv(valuesOf, written);
-  return ['pin-hashes', 'lock', ...argv].map(shellQuote).join(' ');
+  return headerArgv(valuesOf, written);
 }
 
 /** Paths in the lock are relative to the lock's folder and use '/', so the file is the same on every machine. */

@@ -10,8 +10,8 @@ import { readBoundedText } from '../fs/bounded-read.js';
 import type { Lock } from '../lock/model.js';
 import { readLock } from '../lock/read.js';
 import { writeIfChanged } from '../lock/write.js';
-import { renderRequirementsTxt } from '../lock/requirements-txt.js';
-import { parseCooldownReference } from '../provider/cooldown.js';
+import { renderLock } from '../lock/render.js';
+import type { LockFormat } from '../lock/render.js';
 import type { PackageName } from '../pep/names.js';
 import { parseRequirement } from '../pep/requirement.js';
 import type { Version } from '../pep/version.js';
@@ -79,7 +79,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
     // Also after a failure: what was downloaded and hashed before it need not be again.
     await cache?.flush();
   }
-  if (existingText !== undefined) result = keepCooldownReference(result, existingText);
+  if (existingText !== undefined && existing) result = keepCooldownReference(result, existingText, existing.cooldownReference, run.format);
   const changes = existing ? diffPins(existing.pins, result.lock.packages, result.filenames) : [];
   let outcome: LockResult['outcome'];
   if (run.outputPath === null) outcome = 'stdout';
@@ -108,12 +108,11 @@ export async function lock(options: LockOptions): Promise<LockResult> {
  * what it was, the earlier time stands, so a re-lock with nothing changed leaves the file alone
  * (and `check`, which regenerates with the recorded time, keeps agreeing with it).
  */
-function keepCooldownReference<T extends { lock: Lock; content: string }>(result: T, existingText: string): T {
+function keepCooldownReference<T extends { lock: Lock; content: string }>(result: T, existingText: string, reference: number | undefined, format: LockFormat): T {
   const cooldown = result.lock.header.cooldown;
-  const reference = parseCooldownReference(existingText);
   if (!cooldown || reference === undefined || reference === cooldown.reference) return result;
   const lock: Lock = { ...result.lock, header: { ...result.lock.header, cooldown: { ...cooldown, reference } } };
-  const content = renderRequirementsTxt(lock);
+  const content = renderLock(lock, format);
   return content === existingText ? { ...result, lock, content } : result;
 }
 

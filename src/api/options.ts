@@ -20,6 +20,8 @@ export interface LockOptions {
   inputs: string[];
   /** Output path; '-' prints; default: the input's name with `.in` replaced by `.txt`. */
   outputFile?: string | undefined;
+  /** requirements.txt or PEP 751 pylock.toml; default: by the output's name (pylock.toml, pylock.NAME.toml). */
+  format?: 'requirements-txt' | 'pylock' | undefined;
   indexUrl?: string | undefined;
   extraIndexUrls?: string[] | undefined;
   findLinks?: string[] | undefined;

@@ -19,7 +19,8 @@ import { packageProvenance, type PackageProvenance } from '../provenance/record.
 import { PinHashesError } from '../errors.js';
 import type { ExistingPin } from '../lock/read.js';
 import { lockedDirectUrl } from '../lock/direct-url.js';
-import { renderRequirementsTxt } from '../lock/requirements-txt.js';
+import { renderLock } from '../lock/render.js';
+import type { Target } from '../pep/target.js';
 import { IndexClient } from '../package-index/client.js';
 import type { IndexedFile } from '../package-index/types.js';
 import type { PackageName } from '../pep/names.js';
@@ -31,7 +32,7 @@ import { MemoizedProvider } from '../resolver/index.js';
 import { resolve, type Resolution, type RootRequirement } from '../resolver/index.js';
 import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
-import { displayPath, regenerateCommand } from './command.js';
+import { displayPath, regenerateArgv, regenerateCommand } from './command.js';
 import { allowedHashesOf, filterByInputHashes } from './input-hashes.js';
 
 export interface PipelineParams {
@@ -180,12 +181,14 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         indexes: run.indexes.map((index) => index.written),
         trustRootSha256: config.attestations?.trust.sha256 ?? null,
         cooldown: config.cooldown,
+        environment: pylockEnvironment(target),
+        argv: regenerateArgv(run),
       },
       packages,
     };
     // A locked file with no digest claim is downloaded again by every run: its bytes may change.
     const reusableUntil = unclaimedFile || session.metadata.readUnclaimed ? 0 : session.index.freshUntil;
-    return { lock, content: renderRequirementsTxt(lock), resolution, filenames, warnings, reusableUntil };
+    return { lock, content: renderLock(lock, run.format), resolution, filenames, warnings, reusableUntil };
   } finally {
     await session.close();
   }
@@ -276,7 +279,7 @@ async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefi
   const allowed = ctx.inputHashes.get(pkg.name);
   if (files === undefined) {
     const reused = ctx.reuse?.get(pkg.name);
-    const listed = (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] }));
+    const listed = reused?.entries ? [...reused.entries] : (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] }));
     // Not downloaded, so not verified again: the lock's own record stands (unknown when it has none).
     const provenance = ctx.provenance ? (reused?.provenance ?? { kind: 'unknown' as const }) : undefined;
     ctx.reused.add(pkg.name);
@@ -293,7 +296,15 @@ async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefi
   }
   if (verified.length === 0) throw new Error(`Assertion failed: ${pin} was resolved but has no file to hash`);
   const provenance = provenanceChecks ? await Promise.all(provenanceChecks.map((check, i) => check(verified[i]!.sha256))) : undefined;
-  const locked = verified.map((v, i) => ({ filename: v.file.filename, url: v.file.url, sha256: v.sha256, size: v.size, evidence: v.evidence, provenance: provenance?.[i] }));
+  const locked = verified.map((v, i) => ({
+    filename: v.file.filename,
+    url: v.file.url,
+    sha256: v.sha256,
+    size: v.size,
+    evidence: v.evidence,
+    uploadTime: v.file.uploadTime,
+    provenance: provenance?.[i],
+  }));
   const kept = allowed ? filterByInputHashes(pin, locked, allowed, ctx.warnings) : locked;
   return { ...common, files: kept, provenance: provenance ? summarizeProvenance(pin, verified, kept, ctx.warnings) : undefined };
 }
@@ -339,6 +350,21 @@ function pinPublishers(
   );
   for (const pkg of packages) pkg.provenance = records.get(pkg.name);
   warnings.push(...said);
+}
+
+/**
+ * The target as PEP 751 puts it: the lock was resolved for this interpreter line and platform (pip's
+ * answer there), so an installer elsewhere is told so instead of installing a wrong set.
+ */
+function pylockEnvironment(target: Target): { marker: string; requiresPython: string } {
+  const env = target.markerEnvironment;
+  const marker = [
+    `sys_platform == '${env.sys_platform}'`,
+    `platform_machine == '${env.platform_machine}'`,
+    `implementation_name == '${env.implementation_name}'`,
+    `python_version == '${env.python_version}'`,
+  ].join(' and ');
+  return { marker, requiresPython: `==${env.python_version}.*` };
 }
 
 /** The version or the hashes are not the ones the previous lock lists. */

@@ -25,6 +25,8 @@ import { normalizeName, type PackageName } from '../pep/names.js';
 import type { ProvenancePolicy } from '../provenance/policy.js';
 import { loadTrustRoot, type TrustRoot } from '../provenance/trust-root.js';
 import { makeCooldown, type Cooldown } from '../provider/cooldown.js';
+import { isPylockName } from '../lock/pylock.js';
+import type { LockFormat } from '../lock/render.js';
 
 export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
 
@@ -76,6 +78,7 @@ export interface PreparedRun {
   inputs: string[];
   /** Absolute; null with `-o -`. */
   outputPath: string | null;
+  format: LockFormat;
   input: RequirementsInput;
   target: Target;
   formats: FormatControl;
@@ -100,6 +103,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
       });
     }
   }
+  const format = lockFormat(options.format, outputPath);
   const input = await readRequirementsFiles(inputs, { env, cwd });
   // Values the input expanded from ${VAR}: masked in every message from now on, shown as ${VAR}.
   for (const written of [input.indexUrl?.url, ...input.extraIndexUrls.map((u) => u.url), ...input.findLinks.map((f) => f.written)]) {
@@ -124,7 +128,20 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
     });
   }
   const attestations = options.noVerifyAttestations ? null : await attestationConfig(options, cwd);
-  return { config: runConfig(options, env, attestations), cwd, env, inputs, outputPath, input, target, formats, indexes, findLinks, warnings, netrc };
+  return { config: runConfig(options, env, attestations), cwd, env, inputs, outputPath, format, input, target, formats, indexes, findLinks, warnings, netrc };
+}
+
+/** The format the output's name asks for; an explicit --format must agree with it (pip reads a pylock only under its PEP 751 name). */
+function lockFormat(asked: LockOptions['format'], outputPath: string | null): LockFormat {
+  const named = outputPath !== null && isPylockName(basename(outputPath));
+  if (asked === undefined) return named ? 'pylock' : 'requirements-txt';
+  if (outputPath !== null && (asked === 'pylock') !== named) {
+    throw new PinHashesError('USAGE', `--format ${asked} does not fit the output ${basename(outputPath)}`, {
+      exitCode: 2,
+      hint: 'pip installs a PEP 751 lock only when it is named pylock.toml or pylock.NAME.toml, and reads any other name as a requirements file: name the output accordingly.',
+    });
+  }
+  return asked;
 }
 
 async function attestationConfig(options: LockOptions, cwd: string): Promise<AttestationConfig> {

@@ -15,6 +15,10 @@ export interface LockedFile {
   sha256: string;
   size: number;
   evidence: Evidence[];
+  /** PEP 700 upload time (epoch ms), when the index gave one. */
+  uploadTime?: number | null | undefined;
+  /** The evidence as the lock it was taken from words it (check reuses a pylock's entries as they are). */
+  evidenceNote?: string | undefined;
   /** PEP 740, as verified this run; absent when attestations are not verified (or the hash was reused). */
   provenance?: FileProvenance | undefined;
 }
@@ -41,6 +45,10 @@ export interface LockHeader {
   trustRootSha256: string | null;
   /** The release cooldown the lock was made under, when there was one. */
   cooldown?: Cooldown | null | undefined;
+  /** The target as PEP 751 `environments` markers and `requires-python` (pylock.toml). */
+  environment?: { readonly marker: string; readonly requiresPython: string } | undefined;
+  /** The regeneration command's arguments after `pin-hashes lock` (pylock.toml's tool table). */
+  argv?: readonly string[] | undefined;
 }
 
 export interface Lock {

@@ -11,6 +11,11 @@ import { parseRequirementsText } from '../requirements/parse-text.js';
 import { shlexSplit } from '../requirements/shlex.js';
 import { normalizeName } from '../pep/names.js';
 import { parseProvenanceLine, type PackageProvenance } from '../provenance/record.js';
+import { parseCooldownReference } from '../provider/cooldown.js';
+import { basename } from 'node:path';
+import { isPylockName } from './pylock.js';
+import { readPylock } from './read-pylock.js';
+import type { LockedFile } from './model.js';
 
 export interface ExistingPin {
   name: PackageName;
@@ -21,12 +26,18 @@ export interface ExistingPin {
   hashes: string[];
   /** Its `# provenance:` line; undefined when there is none (or it is not one we wrote). */
   provenance?: PackageProvenance | undefined;
+  /** File by file (pylock.toml lists them; requirements.txt lists bare hashes): filename -> sha256. */
+  files?: ReadonlyMap<string, string> | undefined;
+  /** The files as a pylock.toml lists them, for check to take as they are when the pin did not move. */
+  entries?: readonly LockedFile[] | undefined;
 }
 
 export interface ExistingLock {
   pins: Map<PackageName, ExistingPin>;
   /** The argv of the `pin-hashes lock ...` line in the header, without `pin-hashes lock`; null when absent. */
   command: string[] | null;
+  /** What the lock's cooldown counted back from (epoch ms), when it had one. */
+  cooldownReference?: number | undefined;
 }
 
 const COMMAND_LINE = /^#\s+pin-hashes lock(?:\s(.*))?$/;
@@ -37,6 +48,7 @@ const COMMAND_LINE = /^#\s+pin-hashes lock(?:\s(.*))?$/;
  * masked in messages from then on.
  */
 export function readLock(text: string, file: string, env: Readonly<Record<string, string | undefined>> = {}): ExistingLock {
+  if (isPylockName(basename(file))) return readPylock(text, file);
   const pins = new Map<PackageName, ExistingPin>();
   registerExpandedSecrets(text, env);
   let parsed;
@@ -74,7 +86,7 @@ export function readLock(text: string, file: string, env: Readonly<Record<string
     }
     if (!raw.startsWith('#')) break;
   }
-  return { pins, command };
+  return { pins, command, cooldownReference: parseCooldownReference(text) };
 }
 
 /** Requirement lines start a package (at column 0, not a comment, not an option); its indented comments follow. */

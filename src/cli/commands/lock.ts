@@ -20,8 +20,10 @@ function schemaOf(flag: LockFlag): z.ZodType {
       return z.array(z.string());
     case 'number':
       return z.number().int().min(flag.range?.[0] ?? Number.MIN_SAFE_INTEGER).max(flag.range?.[1] ?? Number.MAX_SAFE_INTEGER);
-    case 'choice':
-      return z.enum(flag.choices as [string, ...string[]]);
+    case 'choice': {
+      const choice = z.enum(flag.choices as [string, ...string[]]);
+      return flag.default === undefined ? choice.optional() : choice;
+    }
     case 'string':
       return (flag.pattern ? z.string().regex(flag.pattern.regex, flag.pattern.message) : z.string()).optional();
   }
