@@ -8,42 +8,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildUniverse, startIndexServer } from '../test/helpers/index-server.js';
+import { startIndexServer } from '../test/helpers/index-server.js';
+import { demoUniverse } from '../test/helpers/demo-universe.js';
 import { projectRoot } from '../test/helpers/paths.js';
 
-const universe = buildUniverse([
-  {
-    name: 'demo-web',
-    versions: {
-      '1.0': { requiresDist: ['demo-http>=2'], sdist: true },
-      '1.1': { requiresDist: ['demo-http>=2.1', 'demo-json'], sdist: true },
-      '1.2': { requiresDist: ['demo-http>=3'], yanked: 'broke the login page' },
-    },
-  },
-  {
-    name: 'demo-http',
-    versions: {
-      '2.0': { sdist: true },
-      '2.1': { sdist: true, wheelTags: ['py3-none-any'] },
-      '3.0a1': {},
-    },
-  },
-  { name: 'demo-json', versions: { '1.0': { sdist: true, requiresPython: '>=3.8' } } },
-  {
-    name: 'demo-cli',
-    versions: {
-      '0.9': { requiresDist: ['demo-colors>=1,<2; extra == "color"'], providesExtra: ['color'] },
-      '1.0': { requiresDist: ['demo-colors>=2; extra == "color"'], providesExtra: ['color'] },
-    },
-  },
-  {
-    name: 'demo-colors',
-    versions: {
-      '1.0': { wheelTags: ['py3-none-any', 'py3-none-win_amd64'], sdist: true },
-      '2.0': {},
-    },
-  },
-]);
 
 /** Runs a command with inherited stdio without blocking the event loop (the index is served from this process). */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<number> {
@@ -61,7 +29,7 @@ function firstPackage(text: string): string {
   return `${blocks[0]}\n[[packages]]\n${first}\n`;
 }
 
-const server = await startIndexServer({ projects: universe });
+const server = await startIndexServer({ projects: demoUniverse() });
 const work = mkdtempSync(join(tmpdir(), 'pin-hashes-demo-'));
 const lockPath = join(work, 'requirements.txt');
 try {

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexProject, type IndexServer, type IndexServerOptions } from '../helpers/index-server.js';
 import { TARGET, makeWorkspace } from './hostile-harness.js';
 import { grepForSecretsThenCleanUp } from './hostile-harness-index.js';
@@ -80,6 +81,23 @@ test('check counts the cooldown from the lock\'s own reference time: time passin
     await ws.writePrevious(now2);
     assert.equal((await ws.run([...args, '--no-cache'])).code, 0);
     await ws.assertPreviousUntouched();
+  });
+});
+
+test('a pylock records the cooldown: the duration in its command and tool table, and check counts from its reference', async () => {
+  const now = Date.now();
+  const ws = await makeWorkspace('app\n', 'cooldown');
+  await withIndex(now, {}, async (server) => {
+    const args = ['lock', 'requirements.in', '-i', server.url, ...TARGET, '--exclude-newer', '7d', '-o', 'pylock.toml'];
+    const made = await ws.run(args, { SOURCE_DATE_EPOCH: String(Math.floor((now - 3 * DAY) / 1000)) });
+    assert.equal(made.code, 0, made.stderr);
+    const text = await readFile(join(ws.dir, 'pylock.toml'), 'utf8');
+    assert.match(text, /^exclude-newer = "7d"$/m);
+    assert.match(text, /^cooldown-reference = "\S+"$/m);
+    assert.match(text, /^command = \[.*"--exclude-newer", "7d"/m);
+    assert.doesNotMatch(text, /dep-1\.1|dep-1\.0-py3-none-any\.whl/, 'yesterday\'s release and the wheel of 8.5 days ago are left out');
+    const check = await ws.run(['check', 'pylock.toml']);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
   });
 });
 

@@ -1,62 +1,26 @@
 // PEP 751: `lock -o pylock.toml` writes the same lock as requirements.txt (same files, same
-// digests) in a form packaging.pylock accepts and pip >= 26.1 installs; `check` reads it back,
-// and `check --verify` names the exact file whose bytes changed, or that was added.
-import { after, before, describe, test } from 'node:test';
+// digests); `check` reads it back, and `check --verify` names the exact file whose bytes changed,
+// or that was added. That packaging.pylock accepts it and pip >= 26.1 installs it:
+// pylock-pip.test.ts (in test:all).
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { buildWheel } from '../helpers/dists.js';
-import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
 import { runCli } from '../helpers/cli.js';
-import { hostPythonVersion, isolatedPipEnv, pipAvailable } from '../helpers/pip.js';
-import { pip26 } from '../helpers/pip26.js';
 import { hashesIn } from './hostile-harness.js';
-
-const PLATFORM = 'x86_64-manylinux_2_36';
-
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: isolatedPipEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+import { usePylockFixture } from './pylock-fixture.js';
 
 describe('pylock.toml', () => {
-  let server: IndexServer;
-  let dir: string;
-  const python = pipAvailable() ? hostPythonVersion() : '3.11.7';
-  before(async () => {
-    server = await startIndexServer({
-      projects: buildUniverse([
-        { name: 'app', versions: { '1.0': { requiresDist: ['native>=1', 'pure'], sdist: true } } },
-        // Platform wheels: the lock lists every one, pip picks the one for this machine.
-        { name: 'native', versions: { '1.0': { wheelTags: ['cp311-cp311-manylinux_2_17_x86_64', 'cp312-cp312-manylinux_2_17_x86_64', 'cp311-cp311-win_amd64', 'cp311-cp311-macosx_11_0_arm64', 'py3-none-any'] } } },
-        { name: 'pure', versions: { '2.0': { sdist: true } } },
-      ]),
-    });
-    dir = await mkdtemp(join(tmpdir(), 'pin-hashes-pylock-'));
-    await writeFile(join(dir, 'requirements.in'), 'app\n');
-  });
-  after(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  const lockTo = (output: string, ...extra: string[]) =>
-    runCli(['lock', 'requirements.in', '-i', server.url, '--python-version', python, '--python-platform', PLATFORM, '-o', output, ...extra], { cwd: dir });
+  const fixture = usePylockFixture('pylock');
+  const lockTo = fixture.lockTo;
 
   test('the same files and digests as requirements.txt, by name, URL, size, upload time and sha256; deterministic', async () => {
     assert.equal((await lockTo('requirements.txt')).code, 0);
     const written = await lockTo('pylock.toml');
     assert.equal(written.code, 0, written.stderr);
-    const text = await readFile(join(dir, 'pylock.toml'), 'utf8');
+    const text = await readFile(join(fixture.dir, 'pylock.toml'), 'utf8');
     const doc = parse(text) as unknown as { 'lock-version': string; 'created-by': string; environments: string[]; packages: { name: string; version: string; wheels?: { name: string; url: string; size: number; 'upload-time': Date; hashes: { sha256: string } }[]; sdist?: { name: string; hashes: { sha256: string } } }[]; tool: { 'pin-hashes': { command: string[] } } };
     assert.equal(doc['lock-version'], '1.0');
     assert.equal(doc['created-by'], 'pin-hashes');
@@ -69,44 +33,27 @@ describe('pylock.toml', () => {
     assert.match(wheel.url, /^http:\/\/127\.0\.0\.1:\d+\/files\//);
     assert.ok(wheel.size > 0);
     const pylockDigests = new Set(doc.packages.flatMap((p) => [...(p.wheels ?? []), ...(p.sdist ? [p.sdist] : [])].map((f) => f.hashes.sha256)));
-    assert.deepEqual([...pylockDigests].sort(), [...hashesIn(await readFile(join(dir, 'requirements.txt'), 'utf8'))].sort(), 'the two formats lock the same digests');
+    assert.deepEqual([...pylockDigests].sort(), [...hashesIn(await readFile(join(fixture.dir, 'requirements.txt'), 'utf8'))].sort(), 'the two formats lock the same digests');
     assert.ok(doc.tool['pin-hashes'].command.includes('pylock.toml'));
     assert.doesNotMatch(text, /[ \t]+\n/);
     assert.equal((await lockTo('pylock.toml', '--no-cache')).code, 0);
-    assert.equal(await readFile(join(dir, 'pylock.toml'), 'utf8'), text, 'the same bytes again');
-    const checked = await runCli(['check', 'pylock.toml'], { cwd: dir });
+    assert.equal(await readFile(join(fixture.dir, 'pylock.toml'), 'utf8'), text, 'the same bytes again');
+    const checked = await runCli(['check', 'pylock.toml'], { cwd: fixture.dir });
     assert.equal(checked.code, 0, `check reads it back:\n${checked.stdout}${checked.stderr}`);
-  });
-
-  test('packaging.pylock accepts it and pip >= 26.1 installs it in hash-checking mode', async (t) => {
-    const venv = pip26();
-    if ('skip' in venv) {
-      t.skip(venv.skip);
-      return;
-    }
-    assert.equal((await lockTo('pylock.toml')).code, 0);
-    const lockPath = join(dir, 'pylock.toml');
-    const validate = spawnSync(venv.python, ['-c', 'import sys, tomllib; from packaging.pylock import Pylock; Pylock.from_dict(tomllib.load(open(sys.argv[1], "rb"))).validate(); print("ok")', lockPath], { encoding: 'utf8' });
-    assert.equal(validate.status, 0, validate.stderr);
-    const site = join(dir, 'site');
-    // Not spawnSync: the index pip downloads from is served by this very process.
-    const install = await run(venv.python, ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--target', site, '-r', lockPath]);
-    assert.equal(install.code, 0, install.output.slice(-3000));
-    assert.match(install.output, /Successfully installed app-1\.0 native-1\.0 pure-2\.0/);
   });
 
   test("an existing pylock's pins are kept as preferences: an upstream release alone changes nothing", async () => {
     assert.equal((await lockTo('pylock.toml')).code, 0);
-    const before = await readFile(join(dir, 'pylock.toml'), 'utf8');
+    const before = await readFile(join(fixture.dir, 'pylock.toml'), 'utf8');
     const newer = buildWheel({ name: 'pure', version: '2.1' });
-    server.addFile('pure', { filename: newer.filename, bytes: newer.bytes, metadata: 'auto' });
+    fixture.server.addFile('pure', { filename: newer.filename, bytes: newer.bytes, metadata: 'auto' });
     const again = await lockTo('pylock.toml', '--refresh');
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(await readFile(join(dir, 'pylock.toml'), 'utf8'), before);
+    assert.equal(await readFile(join(fixture.dir, 'pylock.toml'), 'utf8'), before);
     const bumped = await lockTo('pylock.toml', '-P', 'pure');
     assert.equal(bumped.code, 0, bumped.stderr);
     assert.match(bumped.stderr, /pure 2\.0 -> 2\.1/);
-    server.removeFile('pure', newer.filename);
+    fixture.server.removeFile('pure', newer.filename);
     assert.equal((await lockTo('pylock.toml', '--refresh', '-P', 'pure')).code, 0);
   });
 
@@ -119,10 +66,10 @@ describe('pylock.toml', () => {
   test('check --verify names the exact file whose bytes changed, and the file that was added', async () => {
     assert.equal((await lockTo('pylock.toml')).code, 0);
     const target = 'native-1.0-cp311-cp311-win_amd64.whl';
-    server.replaceFileBytes('native', target, buildWheel({ name: 'native', version: '1.0' }, { tag: 'cp311-cp311-win_amd64', padBytes: 10 }).bytes);
+    fixture.server.replaceFileBytes('native', target, buildWheel({ name: 'native', version: '1.0' }, { tag: 'cp311-cp311-win_amd64', padBytes: 10 }).bytes);
     const added = buildWheel({ name: 'native', version: '1.0' }, { tag: 'cp313-cp313-manylinux_2_17_x86_64' });
-    server.addFile('native', { filename: added.filename, bytes: added.bytes, metadata: 'auto' });
-    const check = await runCli(['check', 'pylock.toml', '--verify', '--json'], { cwd: dir });
+    fixture.server.addFile('native', { filename: added.filename, bytes: added.bytes, metadata: 'auto' });
+    const check = await runCli(['check', 'pylock.toml', '--verify', '--json'], { cwd: fixture.dir });
     assert.equal(check.code, 1);
     const findings = (JSON.parse(check.stdout) as { findings: { kind: string; filename?: string }[] }).findings;
     assert.deepEqual(
@@ -131,3 +78,4 @@ describe('pylock.toml', () => {
     );
   });
 });
+
