@@ -49,6 +49,21 @@ describe('credentials reach the private index and nothing else', () => {
     }
   });
 
+  test('credentials in the -i URL: a pylock.toml shows none, in its URLs, its index or its tool table', async () => {
+    const server = await privateIndex();
+    const ws = await makeWorkspace('app\n', 'secrets');
+    try {
+      const result = await ws.run(['lock', 'requirements.in', '-i', withCredentials(server.url), '-o', 'pylock.toml', ...TARGET]);
+      assert.equal(result.code, 0, result.stderr);
+      const text = await readFile(join(ws.dir, 'pylock.toml'), 'utf8');
+      assertNoSecret(text, 'pylock.toml');
+      assert.match(text, /^index = "http:\/\/127\.0\.0\.1:\d+\/simple"$/m);
+      assert.match(text, /url = "http:\/\/127\.0\.0\.1:\d+\/files\/dep-1\.0-py3-none-any\.whl"/);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('credentials in the -i URL: --json and -o - show none', async () => {
     const server = await privateIndex();
     const ws = await makeWorkspace('app\n', 'secrets');
