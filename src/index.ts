@@ -19,6 +19,14 @@ export { MetadataError } from './metadata/ladder.js';
 export { ZipError } from './metadata/zip.js';
 export { PageError } from './package-index/pages.js';
 export { NoSolutionError } from './resolver/explain.js';
+export { ProvenancePolicyError } from './provenance/policy.js';
 
 export { renderRequirementsTxt } from './lock/requirements-txt.js';
+export { renderPylock } from './lock/pylock.js';
+export { renderLock } from './lock/render.js';
+export type { LockFormat } from './lock/render.js';
 export type { Lock, LockedPackage, LockedFile, LockHeader } from './lock/model.js';
+export type { Pin } from './pin.js';
+export type { Publisher } from './provenance/publisher.js';
+export type { PackageProvenance } from './provenance/record.js';
+export type { FileProvenance } from './provenance/file-provenance.js';
