@@ -63,17 +63,17 @@ export function readPylock(text: string, file: string): ExistingLock {
       });
     }
     const provenance = typeof tool['provenance'] === 'string' ? parseProvenanceLine(`# provenance: ${tool['provenance']}`) : undefined;
+    // A direct reference is compared by URL (api/pipeline.ts sameTarget), as in requirements.txt.
+    const directUrl = typeof tool['direct-url'] === 'string' ? tool['direct-url'] : null;
     pins.set(name, {
       name,
-      version: typeof entry['version'] === 'string' ? Version.tryParse(entry['version']) : null,
-      url: typeof tool['direct-url'] === 'string' ? tool['direct-url'] : null,
+      version: directUrl === null && typeof entry['version'] === 'string' ? Version.tryParse(entry['version']) : null,
+      url: directUrl,
       hashes: [...new Set(files.values())],
       provenance,
       files,
       entries,
     });
-    // A direct reference is compared by URL (api/pipeline.ts sameTarget), as in requirements.txt.
-    if (typeof tool['direct-url'] === 'string') pins.get(name)!.version = null;
   }
   const tool = isTable(doc['tool']) && isTable(doc['tool']['pin-hashes']) ? doc['tool']['pin-hashes'] : undefined;
   const reference = typeof tool?.['cooldown-reference'] === 'string' ? Date.parse(tool['cooldown-reference']) : Number.NaN;

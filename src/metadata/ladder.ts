@@ -7,7 +7,6 @@
  *      static `[project]` table of its pyproject.toml.
  * Anything else needs a build backend, which we never run: an error names the package.
  */
-import { readBody } from '../http/body.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +16,9 @@ import { fileGoneError } from '../download/file-gone.js';
 import { computedAlgorithm } from '../download/hashing.js';
 import { PinHashesError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
-import { HttpError, statusError } from '../http/errors.js';
+import { HttpError } from '../http/errors.js';
 import { redactUrl } from '../http/redact.js';
+import { fetchOptionalBody } from '../http/optional-body.js';
 import { withRetries, type RetryPolicy } from '../http/retry.js';
 import type { ArtifactStore } from '../download/artifact-store.js';
 import type { IndexedFile } from '../package-index/types.js';
@@ -140,21 +140,12 @@ export function createMetadataLedger(): MetadataLedger {
 /** Rung 1. Undefined when the index advertised the file but does not serve it (we fall through). */
 async function fetchMetadataFile(file: IndexedFile, deps: MetadataDeps): Promise<DistributionMetadata | undefined> {
   const url = file.url + '.metadata';
-  const body = await withRetries(async () => {
-    const response = await deps.http.openStream(url, { lane: 'index' });
-    if (response.status === 404) {
-      response.body.resume();
-      return undefined;
-    }
-    if (response.status < 200 || response.status > 299) {
-      response.body.resume();
-      throw statusError(url, response.status);
-    }
-    return readBody(response.body, {
-      max: MAX_METADATA_BYTES,
-      tooLarge: (limit) => new MetadataError(file, `the .metadata file is larger than ${limit} bytes`),
-    });
-  }, deps.retry);
+  const body = await fetchOptionalBody(deps.http, url, {
+    retry: deps.retry,
+    absent: [404],
+    max: MAX_METADATA_BYTES,
+    tooLarge: (limit) => new MetadataError(file, `the .metadata file is larger than ${limit} bytes`),
+  });
   if (body === undefined) return undefined;
   if (typeof file.coreMetadata === 'object') {
     for (const [alg, claimed] of Object.entries(file.coreMetadata)) {

@@ -7,11 +7,10 @@
  * anything that fails to verify is "invalid", which fails the lock.
  */
 import { PinHashesError } from '../errors.js';
-import { readBody } from '../http/body.js';
 import type { HttpClient } from '../http/client.js';
-import { HttpError, statusError } from '../http/errors.js';
+import { fetchOptionalBody } from '../http/optional-body.js';
 import { redactUrl } from '../http/redact.js';
-import { withRetries, type RetryPolicy } from '../http/retry.js';
+import type { RetryPolicy } from '../http/retry.js';
 import type { IndexedFile } from '../package-index/types.js';
 import type { Publisher } from './publisher.js';
 import type { FailureReason, VerifiedAttestation } from './verify.js';
@@ -56,22 +55,13 @@ export function provenanceOf(file: IndexedFile, deps: ProvenanceDeps): (sha256: 
   };
 }
 
-async function fetchProvenance(url: string, deps: ProvenanceDeps): Promise<Buffer | undefined> {
-  return withRetries(async () => {
-    const response = await deps.http.openStream(url, { accept: ACCEPT, decompress: true, lane: 'index' });
-    if (response.status === 404 || response.status === 410) {
-      response.body.resume();
-      return undefined;
-    }
-    if (response.status < 200 || response.status > 299) {
-      response.body.resume();
-      throw statusError(url, response.status);
-    }
-    return readBody(response.body, {
-      max: MAX_PROVENANCE_BYTES,
-      tooLarge: (limit) => new PinHashesError('ATTESTATION_INVALID', `the provenance at ${redactUrl(url)} is larger than ${limit} bytes`, { exitCode: 1 }),
-    }).catch((error: unknown) => {
-      throw error instanceof HttpError || error instanceof PinHashesError ? error : deps.http.wrapError(url, error);
-    });
-  }, deps.retry);
+function fetchProvenance(url: string, deps: ProvenanceDeps): Promise<Buffer | undefined> {
+  return fetchOptionalBody(deps.http, url, {
+    retry: deps.retry,
+    absent: [404, 410],
+    accept: ACCEPT,
+    decompress: true,
+    max: MAX_PROVENANCE_BYTES,
+    tooLarge: (limit) => new PinHashesError('ATTESTATION_INVALID', `the provenance at ${redactUrl(url)} is larger than ${limit} bytes`, { exitCode: 1 }),
+  });
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedData } from './paths.js';
+import type { Publisher } from '../../src/provenance/publisher.js';
 
 export const attestationsDir = sharedData('attestations');
 export const trustDir = sharedData('sigstore-trust');
@@ -59,6 +60,17 @@ export function flipBase64(text: string): string {
   bytes[bytes.length >> 1]! ^= 0x01;
   return bytes.toString('base64');
 }
+
+/** Who signed pypi_attestations-0.0.19 (read from its certificate; PAIRS.md). */
+export const PYPI_ATTESTATIONS_PUBLISHER: Publisher = {
+  kind: 'GitHub',
+  issuer: 'https://token.actions.githubusercontent.com',
+  repository: 'trailofbits/pypi-attestations',
+  workflow: 'release.yml',
+  repositoryId: '772247423',
+  ownerId: '2314423',
+  environment: null,
+};
 
 /** The real sets: file (when its bytes are here), the attestation or provenance, the root, the publisher. */
 export const REAL = {

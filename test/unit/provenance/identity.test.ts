@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate, pem } from '@sigstore/core';
 import { publisherOf } from '../../../src/provenance/identity.js';
 import { claimMismatch, describePublisher, samePublisher, type Publisher } from '../../../src/provenance/publisher.js';
-import { attestationsDir, readData } from '../../helpers/attestations.js';
+import { PYPI_ATTESTATIONS_PUBLISHER, attestationsDir, readData } from '../../helpers/attestations.js';
 
 const skip = attestationsDir === undefined ? 'needs ../shared/data/attestations' : false;
 
@@ -15,15 +15,7 @@ function certificate(name: string): X509Certificate {
   return X509Certificate.parse(pem.toDER(block[0]));
 }
 
-const github: Publisher = {
-  kind: 'GitHub',
-  issuer: 'https://token.actions.githubusercontent.com',
-  repository: 'trailofbits/pypi-attestations',
-  workflow: 'release.yml',
-  repositoryId: '772247423',
-  ownerId: '2314423',
-  environment: null,
-};
+const github: Publisher = PYPI_ATTESTATIONS_PUBLISHER;
 
 describe('publishers from certificates', { skip }, () => {
   test('a Google Cloud identity is its e-mail with the Google issuer', () => {
