@@ -121,6 +121,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     concurrency: options.concurrency,
     events: options.events,
   };
+  refuseFutureReference(existing.cooldownReference, lockName);
   const run = await prepareRun(lockOptions);
   const trustDisagreements = await trustRootDisagreements(lockOptions, options, lockName);
   const headerIndexes = lockOptions.noIndex ? [] : [...(lockOptions.indexUrl ? [lockOptions.indexUrl] : []), ...(lockOptions.extraIndexUrls ?? [])];
@@ -142,6 +143,21 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const findings = options.verify ? await verifyPins(existing, run, warnings) : [];
   const fails = diff !== '' || findings.some((f) => f.fails) || disagreements.length > 0 || trustDisagreements.length > 0;
   return { lockFile, current: diff === '', diff, findings, warnings, indexes, indexDisagreements: disagreements, trustDisagreements, exitCode: fails ? 1 : 0 };
+}
+
+/** Clocks disagree a little; a reference further ahead than this is an edit, not skew. */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * check counts a cooldown from the time the lock records; a time still to come would let a hand
+ * edit shorten the cooldown (a release of yesterday admitted by a lock "made" next week).
+ */
+function refuseFutureReference(reference: number | undefined, lockName: string): void {
+  if (reference === undefined || reference <= Date.now() + CLOCK_SKEW_MS) return;
+  throw new PinHashesError('BAD_LOCK', `${lockName} says its cooldown counts from ${new Date(reference).toISOString()}, which has not come yet`, {
+    exitCode: 1,
+    hint: 'The lock was edited by hand, or made on a machine whose clock is wrong: make it again with pin-hashes lock.',
+  });
 }
 
 /** Where the header's attestation settings are not the ones CI gave check (compared by the roots' sha256). */

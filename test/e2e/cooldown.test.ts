@@ -101,6 +101,31 @@ test('a pylock records the cooldown: the duration in its command and tool table,
   });
 });
 
+test('a lock whose cooldown reference was moved into the future: check refuses it (it would shorten the cooldown)', async () => {
+  const ws = await makeWorkspace('app\n', 'cooldown');
+  await withIndex(Date.now(), {}, async (server) => {
+    assert.equal((await ws.run(['lock', 'requirements.in', '-i', server.url, ...TARGET, '--exclude-newer', '7d'])).code, 0);
+    const lock = await readFile(ws.output, 'utf8');
+    const later = new Date(Date.now() + 30 * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await writeFile(ws.output, lock.replace(/reference (\S+)$/m, `reference ${later}`).replace(/within 7d of \S+ excluded \(after \S+\)/, `within 7d of ${later} excluded (after ${later})`));
+    const check = await ws.run(['check']);
+    assert.equal(check.code, 1, check.stderr);
+    assert.match(check.stderr, /says its cooldown counts from .*, which has not come yet/);
+    assert.doesNotMatch(check.stderr, /\n\s+at /);
+  });
+});
+
+test('SOURCE_DATE_EPOCH that is not a number: exit 2 naming it, and only when a cooldown uses it', async () => {
+  const ws = await makeWorkspace('app\n', 'cooldown');
+  await withIndex(Date.now(), {}, async (server) => {
+    const args = ['lock', 'requirements.in', '-i', server.url, ...TARGET];
+    const bad = await ws.run([...args, '--exclude-newer', '7d'], { SOURCE_DATE_EPOCH: 'yesterday' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /SOURCE_DATE_EPOCH="yesterday" is not a number of seconds/);
+    assert.equal((await ws.run(args, { SOURCE_DATE_EPOCH: 'yesterday' })).code, 0, 'no cooldown, no reading of it');
+  });
+});
+
 test('an index that gives no upload times (HTML pages): its files are left out under a cooldown, and the message names it', async () => {
   const ws = await makeWorkspace('app\n', 'cooldown');
   await withIndex(Date.now(), { format: 'html' }, async (server) => {

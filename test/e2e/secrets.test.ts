@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../helpers/dists.js';
 import { startIndexServer, type IndexServer } from '../helpers/index-server.js';
+import { sharedData } from '../helpers/paths.js';
 import { HttpClient } from '../../src/http/client.js';
 import { HttpError } from '../../src/http/errors.js';
 import { parseNetrc } from '../../src/http/netrc.js';
@@ -59,6 +60,28 @@ describe('credentials reach the private index and nothing else', () => {
       assertNoSecret(text, 'pylock.toml');
       assert.match(text, /^index = "http:\/\/127\.0\.0\.1:\d+\/simple"$/m);
       assert.match(text, /url = "http:\/\/127\.0\.0\.1:\d+\/files\/dep-1\.0-py3-none-any\.whl"/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('credentials in the -i URL reach the provenance URL too (same host); a failing provenance answer shows none of them', async () => {
+    const attestationsDir = sharedData('attestations');
+    if (attestationsDir === undefined) return;
+    const wheel = 'rfc8785-0.1.2-py3-none-any.whl';
+    const attestation = JSON.parse(await readFile(join(attestationsDir, `${wheel}.publish.attestation`), 'utf8')) as unknown;
+    const provenance = Buffer.from(JSON.stringify({ version: 1, attestation_bundles: [{ publisher: null, attestations: [attestation] }] }));
+    const server = await startIndexServer({ projects: [{ name: 'rfc8785', files: [{ filename: wheel, bytes: await readFile(join(attestationsDir, wheel)), provenance }] }], requireAuth: TEST_AUTH });
+    const ws = await makeWorkspace('rfc8785\n', 'secrets');
+    try {
+      const root = join(sharedData('sigstore-trust') ?? '', 'staging-trusted_root.json');
+      const ok = await ws.run(['lock', 'requirements.in', '-i', withCredentials(server.url), '--trusted-root', root, '-v', ...TARGET]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.ok(server.requests.some((r) => r.kind === 'provenance' && r.status === 200), 'the provenance request carried the credentials');
+      server.setFault((req) => (req.kind === 'provenance' ? { status: 503, body: `upstream ${TEST_TOKEN} down` } : undefined));
+      const unknown = await ws.run(['lock', 'requirements.in', '-i', withCredentials(server.url), '--trusted-root', root, '--no-cache', '--json', ...TARGET]);
+      assert.equal(unknown.code, 0, unknown.stderr);
+      assert.match(unknown.stdout, /"why": ".*503/);
     } finally {
       await server.close();
     }
