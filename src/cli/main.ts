@@ -13,12 +13,7 @@ import { removeAllTemps } from '../cleanup.js';
 import { redactSecrets } from '../http/redact.js';
 import { checkCommand } from './commands/check.js';
 import { lockCommand } from './commands/lock.js';
-
-class UsageError extends PinHashesError {
-  constructor(message: string) {
-    super('USAGE', message, { exitCode: 2, hint: 'See pin-hashes --help.' });
-  }
-}
+import { UsageError } from './usage-error.js';
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('-v') || argv.includes('--verbose');
@@ -42,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error) throw error;
       throw new UsageError(message);
     });
+  skipHelpCache(parser);
   // A command that finishes normally may still fail the run (check: stale lock); it says so here.
   let exitCode = 0;
   lockCommand(parser);
@@ -54,6 +50,20 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return report(error, verbose, json);
   }
+}
+
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * yargs renders a command's whole help text as soon as the command starts, so that a failure
+ * later can print it. Our .fail() never prints help, and rendering ~50 options is ~13 ms of every
+ * run before its first request. An internal of yargs 18: if it changes, this does nothing.
+ */
+function skipHelpCache(parser: unknown): void {
+  const usage = (parser as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 function report(error: unknown, verbose: boolean, json: boolean): number {

@@ -59,7 +59,11 @@ function fromBytes(bytes: Buffer, origin: string): TrustRoot {
 }
 
 async function toMaterial(json: unknown, origin: string): Promise<TrustMaterial> {
-  const [{ TrustedRoot }, { toTrustMaterial }] = await Promise.all([import('@sigstore/protobuf-specs'), import('@sigstore/verify')]);
+  // Both are CommonJS: their module.exports is the default export under Node and in the bundle
+  // alike (esbuild gives a lazily imported CommonJS chunk no named exports).
+  const [specs, verify] = await Promise.all([import('@sigstore/protobuf-specs'), import('@sigstore/verify')]);
+  const { TrustedRoot } = specs.default;
+  const { toTrustMaterial } = verify.default;
   let material: TrustMaterial;
   try {
     material = toTrustMaterial(TrustedRoot.fromJSON(json));

@@ -24,8 +24,15 @@ export function cleanEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.P
     if (/^(PIP_|PIN_HASHES_)/.test(key) || ['NETRC', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'HOME'].includes(key)) continue;
     clean[key] = value;
   }
+  // Every run has its own empty cache folder, where the CLI would keep V8's compile cache too:
+  // one folder for all the suite's runs instead, so each does not compile the bundle anew.
+  // (usage.test.ts checks where the CLI puts it by itself.)
+  clean['NODE_COMPILE_CACHE'] = TEST_COMPILE_CACHE;
   return clean;
 }
+
+/** Outside every test's TMPDIR and cache folder, which tests check for leftovers. */
+const TEST_COMPILE_CACHE = join(tmpdir(), `node-compile-cache-pin-hashes-tests-${process.getuid?.() ?? 'user'}`);
 
 /**
  * Each run gets a fresh, empty HOME and digest cache unless the test names them (HOME or

@@ -1,0 +1,63 @@
+/** What `pin-hashes lock` does once its flags are checked: loaded only then, so --help and --version stay fast. */
+import { lock } from '../../api/lock.js';
+import { describeChange } from '../../api/changes.js';
+import { LOCK_FLAGS } from '../../api/lock-flags.js';
+import type { LockOptions } from '../../api/options.js';
+import { redactUrl } from '../../http/redact.js';
+import { provenanceSummary } from '../../api/provenance-summary.js';
+import { cooldownJson } from '../../provider/cooldown.js';
+import { Reporter } from '../reporter.js';
+import { withHeapTuning } from '../heap-tuning.js';
+
+export interface LockCliFlags extends Record<string, unknown> {
+  inputs: string[];
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+/** yargs' parsed flags -> the library's options, row by row. */
+function lockOptionsOf(flags: LockCliFlags): LockOptions {
+  const options: Record<string, unknown> = { inputs: flags.inputs };
+  for (const flag of LOCK_FLAGS) options[flag.key] = flags[flag.name];
+  return options as unknown as LockOptions;
+}
+
+export async function runLock(flags: LockCliFlags): Promise<void> {
+  const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
+  const result = await lock({ ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) });
+  if (flags.json) {
+    process.stdout.write(
+      JSON.stringify(
+        {
+          output: result.outputPath,
+          outcome: result.outcome,
+          recalled: result.recalled,
+          header: { ...result.lock.header, cooldown: result.lock.header.cooldown ? cooldownJson(result.lock.header.cooldown) : undefined },
+          // URLs can carry signed query tokens: shown redacted, as everywhere else.
+          packages: result.lock.packages.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, url: redactUrl(f.url) })) })),
+          changes: result.changes,
+          warnings: result.warnings,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return;
+  }
+  if (result.outcome === 'stdout') {
+    reporter.stop();
+    process.stdout.write(result.content);
+    return;
+  }
+  if (result.hadPreviousLock) {
+    if (result.changes.length === 0) reporter.line('No pin changed.');
+    else for (const change of result.changes) reporter.line(describeChange(change));
+  }
+  reporter.line(provenanceSummary(result.lock));
+  const count = `${result.lock.packages.length} package${result.lock.packages.length === 1 ? '' : 's'}`;
+  const where = result.outputPath ?? '';
+  if (result.outcome === 'dry-run') reporter.done(`Dry run: would write ${count} to ${where}`);
+  else if (result.outcome === 'unchanged') reporter.done(`${where} is up to date (${count})`);
+  else reporter.done(`Wrote ${count} to ${where}`);
+}

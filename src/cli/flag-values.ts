@@ -1,0 +1,51 @@
+/**
+ * Checks the values yargs parsed against the flag table, so a bad value is a usage error that
+ * names the flag ("--concurrency must be a whole number from 1 to 64, not abc") instead of an
+ * internal error. Hand-written rather than zod: this runs on every start, and loading zod costs
+ * more than the whole check (a recalled lock needs no zod at all).
+ */
+import type { FlagKind } from '../api/lock-flags.js';
+
+/** The part of a flag table row that says which values are valid. */
+export interface FlagShape {
+  readonly name: string;
+  readonly kind: FlagKind;
+  readonly default?: boolean | number | string;
+  readonly choices?: readonly string[];
+  readonly pattern?: { readonly regex: RegExp; readonly message: string };
+  readonly range?: readonly [number, number];
+}
+
+/** What is wrong with one parsed value, or undefined when it is valid. */
+export function flagValueProblem(flag: FlagShape, value: unknown): string | undefined {
+  const shown = `--${flag.name}`;
+  switch (flag.kind) {
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `${shown} takes no value`;
+    case 'strings':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : `${shown} takes text values`;
+    case 'number':
+      return numberProblem(flag, shown, value);
+    case 'choice':
+      if (value === undefined && flag.default === undefined) return undefined;
+      return typeof value === 'string' && (flag.choices ?? []).includes(value) ? undefined : `${shown} must be one of ${(flag.choices ?? []).join(', ')}`;
+    case 'string':
+      if (value === undefined) return undefined;
+      if (typeof value !== 'string') return `${shown} takes one text value`;
+      return flag.pattern && !flag.pattern.regex.test(value) ? `${shown} ${value}: ${flag.pattern.message}` : undefined;
+  }
+}
+
+function numberProblem(flag: FlagShape, shown: string, value: unknown): string | undefined {
+  const [min, max] = flag.range ?? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+  const ok = typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max;
+  if (ok) return undefined;
+  // yargs turns a non-number into NaN; the value as typed is in argv but NaN says enough.
+  const got = typeof value === 'number' && Number.isNaN(value) ? 'not a number' : `not ${String(value)}`;
+  return `${shown} must be a whole number from ${min} to ${max}, ${got}`;
+}
+
+/** Every problem of these flags in parsed argv, in table order. */
+export function flagProblems(flags: readonly FlagShape[], argv: Record<string, unknown>): string[] {
+  return flags.map((flag) => flagValueProblem(flag, argv[flag.name])).filter((p): p is string => p !== undefined);
+}
