@@ -15,8 +15,9 @@
  *   bump   `lock -P` of one package after a release of it
  *   pip    `pip install --dry-run --report` (isolated) on the same index: the resolution a pip user waits for
  *   first request  from the cold run's child being spawned to the server seeing its first request
- * Wall time and peak RSS of each child as /usr/bin/time reports them (when present), requests and
- * bytes served; once per bench, `pin-hashes --version` next to `node -e ''`. Not a test: the machine
+ * The server is primed first (every page once, unthrottled, so it has hashed its files). Wall time
+ * and peak RSS of each child as /usr/bin/time reports them (when present), requests and bytes
+ * served, each run's figures in --json; once per bench, `pin-hashes --version` next to `node -e ''`. Not a test: the machine
  * is noisy and the numbers are for people.
  */
 import { spawn } from 'node:child_process';
@@ -480,11 +481,30 @@ interface SetResult {
   servedMB: number;
   bumped: string | undefined;
   summary: Partial<Record<Kind, Measure>>;
+  /** Every run's wall time (ms) and the cold runs' times to first request: the spread behind the medians. */
+  samples: Partial<Record<Kind | 'firstRequest', number[]>>;
   ratios: Record<string, number | undefined>;
+}
+
+/**
+ * One unthrottled GET of every project page before any timed run: the server hashes a project's
+ * files when it first renders its page (a real index knows its digests from the upload), and that
+ * must not land in the first cold run (it did: +0.5 s, and +170 ms on its first request).
+ */
+async function primeServer(server: IndexServer, settings: Settings, projects: readonly IndexProject[]): Promise<void> {
+  server.configure({ latencyMs: 0, bandwidthBytesPerSec: 0 });
+  for (const project of projects) {
+    const response = await fetch(server.projectUrl(project.name));
+    if (!response.ok) throw new Error(`bench: priming ${project.name}: HTTP ${response.status}`);
+    await response.arrayBuffer();
+  }
+  server.configure({ latencyMs: settings.latencyMs, bandwidthBytesPerSec: settings.bandwidthMBs * 1024 * 1024 });
+  server.clearRequests();
 }
 
 async function runSet(settings: Settings, set: BenchSet): Promise<SetResult | undefined> {
   const server = await startIndexServer(serverOptions(settings, set.projects));
+  await primeServer(server, settings, set.projects);
   if (settings.serve) {
     console.log(`serving ${server.url} (${set.name}: ${set.requirements.join(' ')}); Ctrl-C stops`);
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
@@ -513,7 +533,9 @@ async function runSet(settings: Settings, set: BenchSet): Promise<SetResult | un
   const ratios = { 'cold/floor': ratio('cold', 'floor'), 'warm/cold': ratio('warm', 'cold'), 'cold/pip': ratio('cold', 'pip') };
   const servedBytes = set.projects.reduce((n, p) => n + p.files.reduce((m, f) => m + f.bytes.length, 0), 0);
   const pins = median(ctx.pins);
-  return { name: set.name, description: set.description, requirements: set.requirements, pins, servedProjects: set.projects.length, servedMB: servedBytes / 1024 / 1024, bumped: ctx.bumped, summary, ratios };
+  const samples: SetResult['samples'] = Object.fromEntries(KINDS.filter((k) => results[k].length > 0).map((k) => [k, results[k].map((m) => Math.round(m.wallMs))]));
+  samples.firstRequest = results.cold.map((m) => Math.round(m.firstRequestMs ?? NaN));
+  return { name: set.name, description: set.description, requirements: set.requirements, pins, servedProjects: set.projects.length, servedMB: servedBytes / 1024 / 1024, bumped: ctx.bumped, summary, samples, ratios };
 }
 
 function printSet(settings: Settings, result: SetResult): void {
