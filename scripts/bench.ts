@@ -17,8 +17,8 @@
  *   first request  from the cold run's child being spawned to the server seeing its first request
  * The server is primed first (every page once, unthrottled, so it has hashed its files). Wall time
  * and peak RSS of each child as /usr/bin/time reports them (when present), requests and bytes
- * served, each run's figures in --json; once per bench, `pin-hashes --version` next to `node -e ''`. Not a test: the machine
- * is noisy and the numbers are for people.
+ * served, each run's figures in --json; once per bench, `pin-hashes --version` next to
+ * `node -e ''`. Not a test: the machine is noisy and the numbers are for people.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
