@@ -7,6 +7,7 @@
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Node's own modules are taken with require(), not import: an ESM import of a built-in builds its
@@ -27,6 +28,30 @@ const requireBuiltins = {
   },
 };
 
+// Modules whose import costs start-up time and whose only export is a function called later:
+// each is evaluated on its first call instead. string-width (yargs' help layout, three copies)
+// builds an Intl.Segmenter when imported, which loads ICU's data: ~17 ms of every start, for
+// text that only --help lays out.
+const LAZY_FUNCTION_MODULES = new Set(['string-width']);
+const lazyFunctionModules = {
+  name: 'lazy-function-modules',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[a-z@][a-z0-9@/._-]*$/ }, async (args) => {
+      if (!LAZY_FUNCTION_MODULES.has(args.path) || args.namespace === 'lazy' || args.pluginData === 'real') return undefined;
+      // The copy the importer would get (there are several versions in node_modules).
+      const real = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'real' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy' };
+    });
+    // require() of an ES module makes esbuild wrap it in an initializer run on first use.
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      contents: `let real;\nexport default function lazy(...args) {\n  real ??= require(${JSON.stringify(args.path)});\n  return real.default(...args);\n}\n`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
 rmSync(outdir, { recursive: true, force: true });
@@ -41,7 +66,7 @@ await build({
   chunkNames: 'chunk-[hash]',
   // CommonJS dependencies (sigstore's) call require() for Node's modules; ESM output has none.
   banner: { js: "import { createRequire as __pinHashesRequire } from 'node:module'; const require = __pinHashesRequire(import.meta.url);" },
-  plugins: [requireBuiltins],
+  plugins: [requireBuiltins, lazyFunctionModules],
   legalComments: 'none',
   logLevel: 'warning',
 });
