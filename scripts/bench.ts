@@ -437,7 +437,9 @@ async function runOnce(ctx: RunContext, run: number): Promise<void> {
   const { settings, set, server, work, results } = ctx;
   const cache = join(work, `cache-${run}`);
   // PIP_INDEX_URL / PIP_EXTRA_INDEX_URL would add indexes to pin-hashes' own: none but ours.
-  const env: NodeJS.ProcessEnv = { ...process.env, PIN_HASHES_CACHE_DIR: cache };
+  // A cold lock has an empty digest cache, but V8's compile cache is the one a user's earlier runs
+  // of pin-hashes left (it sits in the cache folder by default): one for the whole bench.
+  const env: NodeJS.ProcessEnv = { ...process.env, PIN_HASHES_CACHE_DIR: cache, NODE_COMPILE_CACHE: join(work, 'compile-cache') };
   delete env['PIP_INDEX_URL'];
   delete env['PIP_EXTRA_INDEX_URL'];
   rmSync(join(work, 'requirements.txt'), { force: true });

@@ -28,24 +28,39 @@ const requireBuiltins = {
   },
 };
 
-// Modules whose import costs start-up time and whose only export is a function called later:
-// each is evaluated on its first call instead. string-width (yargs' help layout, three copies)
-// builds an Intl.Segmenter when imported, which loads ICU's data: ~17 ms of every start, for
-// text that only --help lays out.
-const LAZY_FUNCTION_MODULES = new Set(['string-width']);
-const lazyFunctionModules = {
-  name: 'lazy-function-modules',
+// Modules whose import costs start-up time and whose default export is used only later: each is
+// evaluated on first use instead of at start-up.
+// - string-width (yargs' help layout, three copies) builds an Intl.Segmenter when imported,
+//   which loads ICU's data: ~17 ms of every run, for text only --help lays out. Its export is a
+//   function: the stand-in is a function.
+// - http2-wrapper (got's HTTP/2, which we never turn on) loads node:http2 and its socket
+//   wrappers: ~7 ms before the first request. Its export is an object of which got reads
+//   properties only for HTTP/2 requests: the stand-in is a proxy.
+const LAZY_MODULES = new Map([
+  ['string-width', 'function'],
+  ['http2-wrapper', 'object'],
+]);
+
+function lazyStandIn(path, shape) {
+  // require() of a module makes esbuild wrap it in an initializer run on the first call.
+  const load = `(real ??= require(${JSON.stringify(path)}))`;
+  const value = `(${load}.default ?? ${load})`;
+  if (shape === 'function') return `let real;\nexport default function lazy(...args) {\n  return ${value}(...args);\n}\n`;
+  return `let real;\nexport default new Proxy({}, {\n  get: (_target, key) => ${value}[key],\n  has: (_target, key) => key in ${value},\n});\n`;
+}
+
+const lazyModules = {
+  name: 'lazy-modules',
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^[a-z@][a-z0-9@/._-]*$/ }, async (args) => {
-      if (!LAZY_FUNCTION_MODULES.has(args.path) || args.namespace === 'lazy' || args.pluginData === 'real') return undefined;
+      if (!LAZY_MODULES.has(args.path) || args.namespace === 'lazy' || args.pluginData?.real) return undefined;
       // The copy the importer would get (there are several versions in node_modules).
-      const real = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'real' });
+      const real = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { real: true } });
       if (real.errors.length > 0) return { errors: real.errors };
-      return { path: real.path, namespace: 'lazy' };
+      return { path: real.path, namespace: 'lazy', pluginData: { shape: LAZY_MODULES.get(args.path) } };
     });
-    // require() of an ES module makes esbuild wrap it in an initializer run on first use.
     pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
-      contents: `let real;\nexport default function lazy(...args) {\n  real ??= require(${JSON.stringify(args.path)});\n  return real.default(...args);\n}\n`,
+      contents: lazyStandIn(args.path, args.pluginData.shape),
       loader: 'js',
       resolveDir: dirname(args.path),
     }));
@@ -66,7 +81,7 @@ await build({
   chunkNames: 'chunk-[hash]',
   // CommonJS dependencies (sigstore's) call require() for Node's modules; ESM output has none.
   banner: { js: "import { createRequire as __pinHashesRequire } from 'node:module'; const require = __pinHashesRequire(import.meta.url);" },
-  plugins: [requireBuiltins, lazyFunctionModules],
+  plugins: [requireBuiltins, lazyModules],
   legalComments: 'none',
   logLevel: 'warning',
 });

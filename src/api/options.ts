@@ -13,6 +13,8 @@ export interface LockEvents extends ArtifactStoreEvents {
   /** Nothing the lock depends on changed: the last run's result stands (until `freshUntil`). */
   onRecalled?: (freshUntil: Date) => void;
   onWarning?: (message: string) => void;
+  /** Worth knowing when asked (--verbose), not a problem: e.g. an index that makes the run slow. */
+  onNotice?: (message: string) => void;
 }
 
 /** Everything that decides what a lock contains, plus how the run behaves. */

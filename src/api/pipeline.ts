@@ -32,6 +32,7 @@ import { MemoizedProvider } from '../resolver/index.js';
 import { resolve, type Resolution, type RootRequirement } from '../resolver/index.js';
 import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
+import type { LockEvents } from './options.js';
 import { displayPath, regenerateArgv, regenerateCommand } from './command.js';
 import { allowedHashesOf, filterByInputHashes } from './input-hashes.js';
 
@@ -86,6 +87,18 @@ export interface SessionOptions {
   revalidate?: ((name: PackageName) => boolean) | undefined;
 }
 
+/** Once per index: it offers neither PEP 658 `.metadata` files nor range requests. */
+function slowIndexNotice(events: LockEvents): (file: IndexedFile) => void {
+  const told = new Set<string>();
+  return (file) => {
+    if (told.has(file.source)) return;
+    told.add(file.source);
+    events.onNotice?.(
+      `${file.source} offers neither PEP 658 .metadata files nor range requests: the dependencies of a wheel such as ${file.filename} are known only when its whole download ends, so resolution waits for downloads. Ask the index's admins to serve PEP 658 metadata, as PyPI does.`,
+    );
+  };
+}
+
 export function openSession(run: PreparedRun, sessionOptions: SessionOptions, warnings: string[]): Session {
   const { cache } = sessionOptions;
   const { config, target } = run;
@@ -99,7 +112,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   });
   const ledger = createMetadataLedger();
   const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
-  const metadata = new MetadataService({ http, store, retry, cache, ledger });
+  const metadata = new MetadataService({ http, store, retry, cache, ledger, onWholeDownloadForMetadata: slowIndexNotice(events) });
   const revalidate = sessionOptions.revalidate ?? (() => false);
   const noUploadTimes = new Set<string>();
   const index = new IndexClient(

@@ -24,7 +24,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { trackTemp, untrackTemp } from '../cleanup.js';
 import { seal, sealedId, unseal } from './seal.js';
 

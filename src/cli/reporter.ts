@@ -89,6 +89,9 @@ export class Reporter {
         if (!this.#quiet) this.line(`retrying ${redactUrl(url)} (attempt ${attempt + 1}): ${error instanceof Error ? error.message : String(error)}`);
       },
       onWarning: (message) => this.warn(message),
+      onNotice: (message) => {
+        if (this.#verbose) this.line(`note: ${message}`);
+      },
     };
   }
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pLimit, { type LimitFunction } from 'p-limit';
+import { priorityLimit, type PriorityLimit } from './priority-limit.js';
 import { trackTemp, untrackTemp } from '../cleanup.js';
 import { PinHashesError } from '../errors.js';
 import type { HttpClient, StreamResponse } from '../http/client.js';
@@ -43,7 +43,7 @@ export interface ArtifactStoreEvents {
 export class ArtifactStore {
   readonly #http: HttpClient;
   readonly #retry: RetryPolicy;
-  readonly #limit: LimitFunction;
+  readonly #limit: PriorityLimit;
   readonly #events: ArtifactStoreEvents;
   readonly #verified = new Map<string, Promise<VerifiedFile>>();
   readonly #copies = new Map<string, Promise<{ path: string; verified: VerifiedFile }>>();
@@ -75,7 +75,7 @@ export class ArtifactStore {
     this.#http = http;
     this.#cache = options.cache;
     this.#retry = options.retry;
-    this.#limit = pLimit(options.concurrency);
+    this.#limit = priorityLimit(options.concurrency);
     this.#events = options.events ?? {};
   }
 
@@ -128,7 +128,7 @@ export class ArtifactStore {
         return { file, sha256: record.sha256, size: record.size, evidence };
       }
     }
-    return this.#limit(() => this.#download(file, {}, ticket));
+    return this.#limit(() => this.#download(file, {}, ticket), file.size ?? 0);
   }
 
   /**
@@ -149,7 +149,7 @@ export class ArtifactStore {
         return { path, verified };
       };
       // An adopted response is already open: waiting for a pool slot could stall its socket.
-      pending = response ? run() : this.#limit(run);
+      pending = response ? run() : this.#limit(run, file.size ?? 0);
       this.#copies.set(file.url, pending);
       const verified = pending.then((c) => c.verified);
       // Nobody may ever ask verify() for this file (the run fails first): not an unhandled rejection.

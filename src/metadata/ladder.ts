@@ -54,6 +54,11 @@ export interface MetadataDeps {
    * run without it does not cross-check.
    */
   ledger?: MetadataLedger | undefined;
+  /**
+   * A wheel's metadata needed its whole download: the index gave no `.metadata` file and the
+   * server ignored the range request. Such an index makes every dependency wait for a download.
+   */
+  onWholeDownloadForMetadata?: ((file: IndexedFile) => void) | undefined;
 }
 
 /** Largest METADATA / PKG-INFO / pyproject.toml we read. Real ones are kilobytes. */
@@ -187,6 +192,7 @@ async function readWheelMetadata(file: IndexedFile, deps: MetadataDeps): Promise
     throw fileGone(file, deps.http.wrapError(file.url, error));
   });
   if (!('kind' in outcome)) return { metadata: outcome, source: 'range-reads' };
+  deps.onWholeDownloadForMetadata?.(file);
   const { path } = await deps.store.localCopy(file, outcome.kind === 'whole' ? outcome.response : undefined);
   const source = await fileSource(path);
   try {

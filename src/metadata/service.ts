@@ -25,6 +25,8 @@ export interface MetadataServiceDeps {
    * cross-checked, for tests of the ladder alone.
    */
   ledger?: MetadataLedger | undefined;
+  /** See MetadataDeps: the index offers neither `.metadata` files nor ranges for this wheel. */
+  onWholeDownloadForMetadata?: ((file: IndexedFile) => void) | undefined;
 }
 
 export class MetadataService {

@@ -3,7 +3,7 @@
  * chosen from the response's Content-Type, never from what we asked for (PEP 691). Relative URLs
  * resolve against the final URL after redirects, or the page's `<base href>`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PinHashesError } from '../errors.js';
 import { redactUrl } from '../http/redact.js';
 import { parseHtml, type HtmlAnchor } from './html.js';

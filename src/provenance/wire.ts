@@ -5,7 +5,7 @@
  * attestation is verified by verify.ts, and the bundle's `publisher` is an unsigned claim that is
  * only ever compared with what the verified certificate says.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Canonical base64 (padding included, no whitespace), non-empty. */
 const Base64 = z
