@@ -9,7 +9,7 @@
  * index is served on 127.0.0.1 with per-response latency and a per-response bandwidth cap, PyPI-like
  * (`.metadata` files, Range, `Cache-Control: max-age=600, public`, ETag/304) or, with `--bare`, as a
  * bare static mirror (HTML pages only, none of those). Per set, as the median of several runs:
- *   floor  fetch + sha256 of exactly the files the lock pins, same concurrency, nothing else
+ *   floor  fetch + sha256 of exactly the files the lock pins, biggest first, same concurrency, nothing else
  *   cold   `lock` with an empty cache          warm  the same again (pages fresh by max-age=600)
  *   reval  warm with --refresh: every page revalidated (If-None-Match -> 304)
  *   bump   `lock -P` of one package after a release of it
@@ -284,7 +284,7 @@ function printTimeline(requests: readonly RequestRecord[], concurrency: number):
 }
 
 interface LockJson {
-  packages: { name: string; version: string; files: { url: string }[] }[];
+  packages: { name: string; version: string; files: { url: string; size: number }[] }[];
 }
 
 /** One thing to lock, with the index it is locked against. */
@@ -450,7 +450,10 @@ async function runOnce(ctx: RunContext, run: number): Promise<void> {
   if (settings.timeline) printTimeline(server.requests, settings.concurrency);
   const lock = JSON.parse(cold.stdout) as LockJson;
   ctx.pins.push(lock.packages.length);
-  const urls = lock.packages.flatMap((p) => p.files.map((f) => f.url));
+  // Biggest first: the floor is the best schedule of these downloads on these connections, so a
+  // lock that starts the biggest file late cannot look as fast as the floor.
+  const files = lock.packages.flatMap((p) => p.files);
+  const urls = [...files].sort((a, b) => b.size - a.size).map((f) => f.url);
   assertServed(server, urls, 'pin-hashes');
   writeFileSync(join(work, 'urls.json'), JSON.stringify(urls));
   results.floor.push(await timed(server, process.execPath, [join(projectRoot, 'dist', 'scripts', 'bench-floor.js'), join(work, 'urls.json'), String(settings.concurrency)], work, env));

@@ -182,6 +182,10 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
   );
   try {
     config.events.onPhase?.('resolving');
+    // The previous lock names the projects this resolution will most likely read: all their
+    // pages are asked at once (revalidations, mostly 304s) instead of wave after wave as the
+    // resolver reaches them. Same memo the resolver uses, so its choices are unchanged.
+    session.readAhead.warm(params.preferences.keys());
     const resolution = await resolvePins(run, params, session);
     warnings.push(...resolution.warnings);
     config.events.onPhase?.('hashing');

@@ -100,6 +100,7 @@ const DEFAULT_INDEX_SOCKETS = 16;
 export class HttpClient {
   /** got is loaded on the first request: a run answered from the cache never pays for it. */
   #got: Promise<Got> | undefined;
+  #closed = false;
   #requestError: typeof RequestError | undefined;
   readonly #userAgent: string;
   readonly #agents: Record<Lane, { http: http.Agent; https: https.Agent }>;
@@ -248,6 +249,7 @@ export class HttpClient {
     const creds = this.#credentialsFor(target);
     if (creds) headers.authorization = basicAuth(creds);
     const client = await this.#client();
+    if (this.#closed) throw closedError(url);
     const request = client.stream(url, { headers, decompress: options.decompress ?? false, agent: this.#agents[options.lane ?? 'files'] });
     // The error listener is installed once, before anything can fail, and never removed: got may
     // emit an error right after 'response' (bytes after the body on a kept-alive socket arrive in
@@ -359,6 +361,8 @@ export class HttpClient {
 
   #wrap(url: string, error: unknown): unknown {
     if (error instanceof HttpError) return error;
+    // A request the end of the run broke ("socket hang up"): not a reason to ask again.
+    if (this.#closed) return closedError(url);
     const shown = redactUrl(url);
     if (this.#requestError && error instanceof this.#requestError) {
       const code = error.code;
@@ -413,12 +417,18 @@ export class HttpClient {
     return safe;
   }
 
+  /** Ends every connection; requests still running fail, and none starts or retries after this. */
   close(): void {
+    this.#closed = true;
     for (const lane of Object.values(this.#agents)) {
       lane.http.destroy();
       lane.https.destroy();
     }
   }
+}
+
+function closedError(url: string): HttpError {
+  return new HttpError(url, `${redactUrl(url)}: not asked, the run has ended`, { retryable: false, code: 'CANCELLED' });
 }
 
 export function expectOk(url: string, response: { status: number }): void {

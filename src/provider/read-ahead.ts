@@ -6,7 +6,7 @@
  *   of its dependencies. Pages and metadata come in parallel waves instead of one resolver round
  *   at a time.
  * - the resolver's hints (resolver/provider.ts ResolverHints): candidate lists and metadata it is
- *   about to ask for.
+ *   about to ask for; and at the start, the pages of every project the previous lock pins.
  * - hash-ahead: once the resolver wanted a version's metadata and it arrived, that version's
  *   files start downloading and hashing, overlapping hashing with resolution. A version the
  *   resolver later abandons costs its downloads, nothing else: digests are used for pins only.
@@ -65,6 +65,11 @@ export class ReadAhead implements ResolverHints {
         });
       })
       .catch(ignore);
+  }
+
+  /** Projects a run will most likely read (the previous lock's): their pages now. */
+  warm(names: Iterable<PackageName>): void {
+    for (const name of names) this.candidatesSoon(name);
   }
 
   candidatesSoon(name: PackageName): void {
