@@ -24,8 +24,9 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nLock Python dependencies with sha256 digests pin-hashes computed itself.')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, global: true, describe: 'Print nothing but errors' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, global: true, describe: 'Print every request and decision' })
-    // --no-index and --no-cache are options of their own (pip's names), not negations.
-    .parserConfiguration({ 'boolean-negation': false })
+    // --no-index and --no-cache are options of their own (pip's names), not negations. A list
+    // option takes one value per use, as pip's do: `--find-links DIR req.in` has req.in as input.
+    .parserConfiguration({ 'boolean-negation': false, 'greedy-arrays': false })
     .version(VERSION)
     .alias('help', 'h')
     .strict()

@@ -2,7 +2,7 @@
 // (exit 2), never "internal error"; --version and --help answer without a network or an input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -58,6 +58,19 @@ test("V8's compile cache lives in pin-hashes' cache folder, or NODE_COMPILE_CACH
     const third = await runCli(['lock', '--no-cache', '--help'], { env: { PIN_HASHES_CACHE_DIR: none, NODE_COMPILE_CACHE: undefined } });
     assert.equal(third.code, 0, third.stderr);
     assert.equal(existsSync(none), false, '--no-cache: no cache folder at all');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a list option takes one value per use: `--find-links DIR reqs.in` locks reqs.in (pip-compile users write it so)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pin-hashes-usage-'));
+  try {
+    mkdirSync(join(dir, 'wheels'));
+    writeFileSync(join(dir, 'reqs.in'), '# nothing yet\n');
+    const result = await runCli(['lock', '--no-index', '--find-links', 'wheels', 'reqs.in', '--find-links', 'wheels', '-o', '-', '--python-version', '3.12'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^# {4}pin-hashes lock .*--find-links wheels --find-links wheels --no-index reqs\.in$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
