@@ -28,25 +28,44 @@ const requireBuiltins = {
   },
 };
 
-// Modules whose import costs start-up time and whose default export is used only later: each is
-// evaluated on first use instead of at start-up.
+// Modules whose import costs start-up time and whose exports are used only later, if at all:
+// each is evaluated on first use instead of at start-up, behind a stand-in of the same shape.
 // - string-width (yargs' help layout, three copies) builds an Intl.Segmenter when imported,
-//   which loads ICU's data: ~17 ms of every run, for text only --help lays out. Its export is a
-//   function: the stand-in is a function.
+//   which loads ICU's data: ~17 ms of every run, for text only --help lays out. A function.
 // - http2-wrapper (got's HTTP/2, which we never turn on) loads node:http2 and its socket
-//   wrappers: ~7 ms before the first request. Its export is an object of which got reads
-//   properties only for HTTP/2 requests: the stand-in is a proxy.
+//   wrappers: ~7 ms before the first request. An object got reads only for HTTP/2 requests.
+// - cacheable-request and cacheable-lookup (got's response cache and DNS cache, both off: we
+//   keep our own records) with their dependencies: classes got constructs only when those
+//   options are set; got also asks `error instanceof CacheError` of every failed request, which
+//   the stand-in answers without loading anything (nothing can be an instance before a load).
 const LAZY_MODULES = new Map([
-  ['string-width', 'function'],
-  ['http2-wrapper', 'object'],
+  ['string-width', { default: 'function' }],
+  ['http2-wrapper', { default: 'object' }],
+  ['cacheable-request', { default: 'class', named: ['CacheError'] }],
+  ['cacheable-lookup', { default: 'class' }],
 ]);
 
 function lazyStandIn(path, shape) {
   // require() of a module makes esbuild wrap it in an initializer run on the first call.
-  const load = `(real ??= require(${JSON.stringify(path)}))`;
-  const value = `(${load}.default ?? ${load})`;
-  if (shape === 'function') return `let real;\nexport default function lazy(...args) {\n  return ${value}(...args);\n}\n`;
-  return `let real;\nexport default new Proxy({}, {\n  get: (_target, key) => ${value}[key],\n  has: (_target, key) => key in ${value},\n});\n`;
+  const lines = [`let real;`, `const load = () => (real ??= require(${JSON.stringify(path)}));`];
+  const pick = (name) => (name === 'default' ? `((m) => m.default ?? m)` : `((m) => m[${JSON.stringify(name)}])`);
+  const make = (kind, name) => {
+    if (kind === 'function') return `function (...args) { return ${pick(name)}(load())(...args); }`;
+    if (kind === 'object') return `new Proxy({}, { get: (_t, key) => ${pick(name)}(load())[key], has: (_t, key) => key in ${pick(name)}(load()) })`;
+    return `lazyClass(${pick(name)})`;
+  };
+  if (shape.default === 'class' || shape.named) {
+    lines.push(
+      `function lazyClass(pick) {`,
+      `  function standIn(...args) { return Reflect.construct(pick(load()), args); }`,
+      `  Object.defineProperty(standIn, Symbol.hasInstance, { value: (value) => real !== undefined && value instanceof pick(real) });`,
+      `  return standIn;`,
+      `}`,
+    );
+  }
+  lines.push(`export default ${make(shape.default, 'default')};`);
+  for (const name of shape.named ?? []) lines.push(`export const ${name} = ${make('class', name)};`);
+  return lines.join('\n') + '\n';
 }
 
 const lazyModules = {

@@ -42,131 +42,152 @@ export interface CacheEvents {
   onWarning?: (message: string) => void;
 }
 
-const Hex = z.string().regex(/^[0-9a-f]+$/);
-
-const DigestRecord = z.object({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  size: z.number().int().nonnegative(),
-  others: z.record(z.string(), Hex),
-});
-export type DigestRecord = z.infer<typeof DigestRecord>;
-
-const MetadataRecord = z.object({
-  name: z.string(),
-  version: z.string(),
-  requiresDist: z.array(z.string()),
-  requiresPython: z.string().nullable(),
-  providesExtra: z.array(z.string()),
-  origin: z.enum(['metadata-file', 'wheel', 'sdist-pkg-info', 'sdist-pyproject']),
-});
-export type MetadataRecord = z.infer<typeof MetadataRecord>;
-
-const FileEntry = z.object({
-  /**
-   * sha256 of the file's URL, not the URL: file URLs of private indexes may carry signed query
-   * tokens, and the cache never holds a credential. Guards against a record filed under the
-   * wrong key.
-   */
-  urlSha256: z.string(),
-  digest: DigestRecord.optional(),
-  metadata: MetadataRecord.optional(),
-});
-
-const StoredLink = z.object({
-  url: z.string(),
-  filename: z.string().optional(),
-  hashes: z.record(z.string(), z.string()).optional(),
-  size: z.number().int().nonnegative().optional(),
-  requiresPython: z.string().optional(),
-  yanked: z.union([z.literal(false), z.object({ reason: z.string() })]).optional(),
-  coreMetadata: z.union([z.boolean(), z.record(z.string(), z.string())]).optional(),
-  /** PEP 740 provenance URL or null; absent only in records written before it was kept. */
-  provenance: z.string().nullable().optional(),
-  /** PEP 700 upload time as the page wrote it. */
-  uploadTime: z.string().nullable().optional(),
-});
-
-const PageRecord = z.object({
-  /** The page URL asked for (no credentials) and the Accept header it was asked with (Vary). */
-  url: z.string(),
-  accept: z.string(),
-  /** Epoch ms when the page was received or last revalidated. */
-  storedAt: z.number(),
-  freshForMs: z.number().nonnegative(),
-  etag: z.string().optional(),
-  lastModified: z.string().optional(),
-  links: z.array(StoredLink),
-});
-export type PageRecord = z.infer<typeof PageRecord>;
-
-/** A PageRecord as stored: sealed with its URL; storedAt in the clear, for merging. */
-const SealedPage = z.object({ storedAt: z.number(), sealed: z.string() });
-
-const Pack = z.object({
-  schema: z.literal(SCHEMA_VERSION),
-  project: z.string(),
-  files: z.record(z.string(), FileEntry),
-  // Keyed by sealedId('page', url). Packs written before pages were sealed had `pages` (URLs in
-  // the clear): read as no pages, and gone from disk once the pack is written again.
-  sealedPages: z.record(z.string(), SealedPage).default({}),
-});
-type Pack = z.infer<typeof Pack>;
-
-const LockedFileRecord = z.object({
-  filename: z.string(),
-  url: z.string(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  size: z.number().int().nonnegative(),
-  evidence: z.array(
-    // Discriminated: one lookup per item instead of trying each shape (thousands of items per record).
-    z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('computed'), algorithm: z.literal('sha256'), from: z.enum(['download', 'cache']) }),
-      z.object({ kind: z.literal('index-claim'), source: z.string(), algorithm: z.string() }),
-      z.object({ kind: z.literal('size-claim'), source: z.string() }),
-    ]),
-  ),
-});
-
-/** What a run record holds, sealed with the run's fingerprint. */
-const RunBody = z.object({
-  content: z.string(),
-  lock: z.object({
-    header: z.object({ toolVersion: z.string(), targetDescription: z.string(), command: z.string(), indexes: z.array(z.string()), trustRootSha256: z.string().nullable().default(null) }),
-    packages: z.array(
-      z.object({
-        name: z.string(),
-        version: z.string(),
-        url: z.string().nullable(),
-        files: z.array(LockedFileRecord),
-        via: z.array(z.string()),
-        yanked: z.boolean(),
-        /** The package's `# provenance:` line (provenance/record.ts), when attestations were verified. */
-        provenance: z.string().optional(),
-      }),
-    ),
-  }),
-  warnings: z.array(z.string()),
-});
-
 /**
- * What the last finished lock run for one output file produced, with the fingerprint of
- * everything it depended on (api/recall.ts), valid while every index page it read stays fresh.
- * One record per output file: a new run replaces it, so records do not pile up. On disk the body
- * is sealed with the fingerprint (its file URLs hold whatever the index URLs held), and the
- * fingerprint itself is kept only as a digest.
+ * The schemas of the records, built on first use: building them is ~4 ms of zod work, and a cold
+ * run reaches its first request before it reads any record.
  */
-const StoredRun = z.object({
-  schema: z.literal(SCHEMA_VERSION),
-  /** The absolute path of the lock file. */
-  output: z.string(),
-  /** Epoch ms after which some page the run read must be asked for again. */
-  freshUntil: z.number(),
-  // Optional: a record written before run records were sealed is a silent miss, then replaced.
-  fingerprintId: z.string().optional(),
-  sealed: z.string().optional(),
-});
+function makeSchemas() {
+  return { ...packSchemas(), ...runSchemas() };
+}
 
-export type RunRecord = z.infer<typeof RunBody> & { output: string; fingerprint: string; freshUntil: number };
+/** Per-project packs: file digests and metadata, sealed pages. */
+function packSchemas() {
+  const Hex = z.string().regex(/^[0-9a-f]+$/);
+
+  const DigestRecord = z.object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    size: z.number().int().nonnegative(),
+    others: z.record(z.string(), Hex),
+  });
+
+  const MetadataRecord = z.object({
+    name: z.string(),
+    version: z.string(),
+    requiresDist: z.array(z.string()),
+    requiresPython: z.string().nullable(),
+    providesExtra: z.array(z.string()),
+    origin: z.enum(['metadata-file', 'wheel', 'sdist-pkg-info', 'sdist-pyproject']),
+  });
+
+  const FileEntry = z.object({
+    /**
+     * sha256 of the file's URL, not the URL: file URLs of private indexes may carry signed query
+     * tokens, and the cache never holds a credential. Guards against a record filed under the
+     * wrong key.
+     */
+    urlSha256: z.string(),
+    digest: DigestRecord.optional(),
+    metadata: MetadataRecord.optional(),
+  });
+
+  const StoredLink = z.object({
+    url: z.string(),
+    filename: z.string().optional(),
+    hashes: z.record(z.string(), z.string()).optional(),
+    size: z.number().int().nonnegative().optional(),
+    requiresPython: z.string().optional(),
+    yanked: z.union([z.literal(false), z.object({ reason: z.string() })]).optional(),
+    coreMetadata: z.union([z.boolean(), z.record(z.string(), z.string())]).optional(),
+    /** PEP 740 provenance URL or null; absent only in records written before it was kept. */
+    provenance: z.string().nullable().optional(),
+    /** PEP 700 upload time as the page wrote it. */
+    uploadTime: z.string().nullable().optional(),
+  });
+
+  const PageRecord = z.object({
+    /** The page URL asked for (no credentials) and the Accept header it was asked with (Vary). */
+    url: z.string(),
+    accept: z.string(),
+    /** Epoch ms when the page was received or last revalidated. */
+    storedAt: z.number(),
+    freshForMs: z.number().nonnegative(),
+    etag: z.string().optional(),
+    lastModified: z.string().optional(),
+    links: z.array(StoredLink),
+  });
+
+  /** A PageRecord as stored: sealed with its URL; storedAt in the clear, for merging. */
+  const SealedPage = z.object({ storedAt: z.number(), sealed: z.string() });
+
+  const Pack = z.object({
+    schema: z.literal(SCHEMA_VERSION),
+    project: z.string(),
+    files: z.record(z.string(), FileEntry),
+    // Keyed by sealedId('page', url). Packs written before pages were sealed had `pages` (URLs in
+    // the clear): read as no pages, and gone from disk once the pack is written again.
+    sealedPages: z.record(z.string(), SealedPage).default({}),
+  });
+  return { DigestRecord, MetadataRecord, PageRecord, Pack };
+}
+
+/** Run records (api/recall.ts). */
+function runSchemas() {
+  const LockedFileRecord = z.object({
+    filename: z.string(),
+    url: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    size: z.number().int().nonnegative(),
+    evidence: z.array(
+      // Discriminated: one lookup per item instead of trying each shape (thousands of items per record).
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('computed'), algorithm: z.literal('sha256'), from: z.enum(['download', 'cache']) }),
+        z.object({ kind: z.literal('index-claim'), source: z.string(), algorithm: z.string() }),
+        z.object({ kind: z.literal('size-claim'), source: z.string() }),
+      ]),
+    ),
+  });
+
+  /** What a run record holds, sealed with the run's fingerprint. */
+  const RunBody = z.object({
+    content: z.string(),
+    lock: z.object({
+      header: z.object({ toolVersion: z.string(), targetDescription: z.string(), command: z.string(), indexes: z.array(z.string()), trustRootSha256: z.string().nullable().default(null) }),
+      packages: z.array(
+        z.object({
+          name: z.string(),
+          version: z.string(),
+          url: z.string().nullable(),
+          files: z.array(LockedFileRecord),
+          via: z.array(z.string()),
+          yanked: z.boolean(),
+          /** The package's `# provenance:` line (provenance/record.ts), when attestations were verified. */
+          provenance: z.string().optional(),
+        }),
+      ),
+    }),
+    warnings: z.array(z.string()),
+  });
+
+  /**
+   * What the last finished lock run for one output file produced, with the fingerprint of
+   * everything it depended on (api/recall.ts), valid while every index page it read stays fresh.
+   * One record per output file: a new run replaces it, so records do not pile up. On disk the body
+   * is sealed with the fingerprint (its file URLs hold whatever the index URLs held), and the
+   * fingerprint itself is kept only as a digest.
+   */
+  const StoredRun = z.object({
+    schema: z.literal(SCHEMA_VERSION),
+    /** The absolute path of the lock file. */
+    output: z.string(),
+    /** Epoch ms after which some page the run read must be asked for again. */
+    freshUntil: z.number(),
+    // Optional: a record written before run records were sealed is a silent miss, then replaced.
+    fingerprintId: z.string().optional(),
+    sealed: z.string().optional(),
+  });
+  return { RunBody, StoredRun };
+}
+
+type Schemas = ReturnType<typeof makeSchemas>;
+let built: Schemas | undefined;
+const schemas = (): Schemas => (built ??= makeSchemas());
+
+export type DigestRecord = z.infer<Schemas['DigestRecord']>;
+export type MetadataRecord = z.infer<Schemas['MetadataRecord']>;
+export type PageRecord = z.infer<Schemas['PageRecord']>;
+type Pack = z.infer<Schemas['Pack']>;
+
+export type RunRecord = z.infer<Schemas['RunBody']> & { output: string; fingerprint: string; freshUntil: number };
 
 export class RecordCache {
   readonly #root: string;
@@ -207,7 +228,7 @@ export class RecordCache {
   async getPage(project: string, url: string, accept: string): Promise<PageRecord | undefined> {
     const stored = this.#pack(project).sealedPages[sealedId('page', url)];
     if (!stored) return undefined;
-    const page = PageRecord.safeParse(unseal('page', url, stored.sealed));
+    const page = schemas().PageRecord.safeParse(unseal('page', url, stored.sealed));
     if (!page.success || page.data.url !== url) {
       this.#events.onWarning?.(`ignoring a corrupt cache record of ${project} in ${this.#path(project)}; it will be fetched again`);
       return undefined;
@@ -229,21 +250,21 @@ export class RecordCache {
   /** The record of the last run that wrote this output file, if that run had this fingerprint. */
   async getRun(output: string, fingerprint: string): Promise<RunRecord | undefined> {
     const path = this.#runPath(output);
-    const record = readJson(path, StoredRun);
+    const record = readJson(path, schemas().StoredRun);
     const corrupt = (): undefined => {
       this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
       return undefined;
     };
     if (record === 'corrupt' || (record !== undefined && record.output !== output)) return corrupt();
     if (record?.sealed === undefined || record.fingerprintId !== sealedId('run', fingerprint)) return undefined;
-    const body = RunBody.safeParse(unseal('run', fingerprint, record.sealed));
+    const body = schemas().RunBody.safeParse(unseal('run', fingerprint, record.sealed));
     if (!body.success) return corrupt();
     return { ...body.data, output, fingerprint, freshUntil: record.freshUntil };
   }
 
   async putRun(record: RunRecord): Promise<void> {
     const { output, fingerprint, freshUntil, ...body } = record;
-    const stored: z.infer<typeof StoredRun> = {
+    const stored: z.infer<Schemas['StoredRun']> = {
       schema: SCHEMA_VERSION,
       output,
       freshUntil,
@@ -298,7 +319,7 @@ export class RecordCache {
 
   #read(project: string, warn: boolean): Pack {
     const path = this.#path(project);
-    const pack = readJson(path, Pack);
+    const pack = readJson(path, schemas().Pack);
     if (pack === undefined) return emptyPack(project);
     if (pack === 'corrupt' || pack.project !== project) {
       if (warn) this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);

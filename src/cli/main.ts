@@ -3,23 +3,56 @@
  * top-level catch turns a PinHashesError into "error: ..." + "hint: ..." and its exit code;
  * anything else is our bug: exit 2 with a short line, the stack only with --verbose.
  */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
 import { VERSION } from '../api/version.js';
 import { PinHashesError } from '../errors.js';
 // From its own module: the resolver itself is loaded only by a run that resolves.
 import { NoSolutionError } from '../resolver/explain.js';
 import { removeAllTemps } from '../cleanup.js';
 import { redactSecrets } from '../http/redact.js';
-import { checkCommand } from './commands/check.js';
-import { lockCommand } from './commands/lock.js';
+import { CHECK_COMMAND, checkCommand, runCheckCommand } from './commands/check.js';
+import { LOCK_COMMAND, lockCommand, runLockCommand } from './commands/lock.js';
+import { fastParse } from './fast-argv.js';
 import { UsageError } from './usage-error.js';
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('-v') || argv.includes('--verbose');
   const json = argv.includes('--json');
   installSignalHandlers();
-  const parser = yargs(argv)
+  // A command that finishes normally may still fail the run (check: stale lock); it says so here.
+  let exitCode = 0;
+  const setExitCode = (code: number): void => {
+    exitCode = code;
+  };
+  try {
+    if (argv.length === 1 && argv[0] === '--version') {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    // The everyday command lines skip yargs (cli/fast-argv.ts); everything else, help and
+    // every usage error included, is yargs'.
+    const fast = fastParse(argv, [LOCK_COMMAND, CHECK_COMMAND]);
+    if (fast?.command === 'lock') await runLockCommand(fast.values);
+    else if (fast?.command === 'check') await runCheckCommand(fast.values, setExitCode);
+    else await (await buildParser(argv, setExitCode)).parseAsync();
+    return exitCode;
+  } catch (error) {
+    return report(error, verbose, json);
+  }
+}
+
+export interface CommandHandlers {
+  lock: (values: Record<string, unknown>) => Promise<void>;
+  check: (values: Record<string, unknown>, setExitCode: (code: number) => void) => Promise<void>;
+}
+
+/**
+ * The whole command line as yargs declares it: help, examples, strictness, usage errors.
+ * `handlers` run the commands (a test gives its own, to compare yargs' reading with the fast one).
+ */
+export async function buildParser(argv: readonly string[], setExitCode: (code: number) => void, handlers?: CommandHandlers): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
+  const parser = yargs([...argv])
     .scriptName('pin-hashes')
     .usage('$0 <command> [options]\n\nLock Python dependencies with sha256 digests pin-hashes computed itself.')
     .option('quiet', { alias: 'q', type: 'boolean', default: false, global: true, describe: 'Print nothing but errors' })
@@ -39,18 +72,9 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(message);
     });
   skipHelpCache(parser);
-  // A command that finishes normally may still fail the run (check: stale lock); it says so here.
-  let exitCode = 0;
-  lockCommand(parser);
-  checkCommand(parser, (code) => {
-    exitCode = code;
-  });
-  try {
-    await parser.parseAsync();
-    return exitCode;
-  } catch (error) {
-    return report(error, verbose, json);
-  }
+  lockCommand(parser, handlers?.lock);
+  checkCommand(parser, setExitCode, handlers?.check);
+  return parser;
 }
 
 interface YargsInternals {
@@ -121,7 +145,8 @@ export function run(): void {
   };
   process.on('uncaughtException', lastResort);
   process.on('unhandledRejection', lastResort);
-  main(hideBin(process.argv)).then(
+  // process.argv without node and the script, as yargs' hideBin gives it (no yargs needed).
+  main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },

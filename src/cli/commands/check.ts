@@ -1,21 +1,38 @@
 /** `pin-hashes check [LOCK]`: is the lock current, and (--verify) does the index still serve its bytes? */
 import type { Argv } from 'yargs';
 import { assertNoProblems } from '../usage-error.js';
-import { flagProblems, type FlagShape } from '../flag-values.js';
+import { flagProblems } from '../flag-values.js';
+import type { FastCommand, FastFlag } from '../fast-argv.js';
 import type { CheckCliFlags } from './check-run.js';
 // The light flag table only: api/check.js is loaded when the command runs.
 import { DEFAULT_CONCURRENCY, DEFAULT_LOCK_FILE } from '../../api/lock-flags.js';
 
-/** The values `check`'s flags accept (the options are declared below with yargs). */
-const CHECK_FLAGS: readonly FlagShape[] = [
+/** The values `check`'s flags accept (declared below with yargs), as the fast reader sees them too. */
+const CHECK_FLAGS: readonly FastFlag[] = [
   { name: 'verify', kind: 'boolean' },
   { name: 'json', kind: 'boolean' },
-  { name: 'concurrency', kind: 'number', range: [1, 64] },
+  { name: 'concurrency', kind: 'number', range: [1, 64], default: DEFAULT_CONCURRENCY },
   { name: 'trusted-root', kind: 'string' },
   { name: 'no-verify-attestations', kind: 'boolean' },
 ];
 
-export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): Argv {
+export const CHECK_COMMAND: FastCommand = {
+  name: 'check',
+  positional: { name: 'lock', list: false },
+  flags: [...CHECK_FLAGS, { name: 'quiet', alias: 'q', kind: 'boolean' }, { name: 'verbose', alias: 'v', kind: 'boolean' }],
+};
+
+/** Runs `check` with checked flag values (from yargs or the fast reader). */
+export async function runCheckCommand(values: Record<string, unknown>, setExitCode: (code: number) => void): Promise<void> {
+  const { runCheck } = await import('./check-run.js');
+  await runCheck(values as unknown as CheckCliFlags, setExitCode);
+}
+
+export function checkCommand(
+  yargs: Argv,
+  setExitCode: (code: number) => void,
+  handler: (values: Record<string, unknown>, setExitCode: (code: number) => void) => Promise<void> = runCheckCommand,
+): Argv {
   return yargs.command(
     'check [lock]',
     'For CI: fail when the lock no longer matches its inputs, or (--verify) when the index no longer serves the locked bytes',
@@ -30,9 +47,6 @@ export function checkCommand(yargs: Argv, setExitCode: (code: number) => void): 
         .example('$0 check', 'exit 1 with a diff when requirements.txt is stale')
         .example('$0 check requirements.txt --verify', 'also prove the index still serves the locked bytes')
         .check((argv) => assertNoProblems(flagProblems(CHECK_FLAGS, argv))),
-    async (argv) => {
-      const { runCheck } = await import('./check-run.js');
-      await runCheck(argv as unknown as CheckCliFlags, setExitCode);
-    },
+    (argv) => handler(argv, setExitCode),
   );
 }

@@ -3,7 +3,26 @@ import type { Argv, Options } from 'yargs';
 import { LOCK_FLAGS, type LockFlag } from '../../api/lock-flags.js';
 import { assertNoProblems } from '../usage-error.js';
 import { flagProblems } from '../flag-values.js';
+import type { FastCommand } from '../fast-argv.js';
 import type { LockCliFlags } from './lock-run.js';
+
+/** The command as the fast reader sees it (cli/fast-argv.ts): the same rows yargs is given. */
+export const LOCK_COMMAND: FastCommand = {
+  name: 'lock',
+  positional: { name: 'inputs', list: true },
+  flags: [
+    ...LOCK_FLAGS,
+    { name: 'json', kind: 'boolean' },
+    { name: 'quiet', alias: 'q', kind: 'boolean' },
+    { name: 'verbose', alias: 'v', kind: 'boolean' },
+  ],
+};
+
+/** Runs `lock` with checked flag values (from yargs or the fast reader). */
+export async function runLockCommand(values: Record<string, unknown>): Promise<void> {
+  const { runLock } = await import('./lock-run.js');
+  await runLock(values as LockCliFlags);
+}
 
 /** The yargs declaration of one table row. */
 function yargsOption(flag: LockFlag): Options {
@@ -22,7 +41,7 @@ function yargsOption(flag: LockFlag): Options {
   }
 }
 
-export function lockCommand(yargs: Argv): Argv {
+export function lockCommand(yargs: Argv, handler: (values: Record<string, unknown>) => Promise<void> = runLockCommand): Argv {
   return yargs.command(
     'lock [inputs..]',
     'Resolve the inputs, download and hash every file of every pin, write a --hash requirements file',
@@ -37,10 +56,7 @@ export function lockCommand(yargs: Argv): Argv {
         .example('$0 lock -i https://pypi.example/simple/ --only-binary :all:', 'a private index, wheels only')
         .example('pip install --require-hashes -r requirements.txt', 'then install it')
         .check((argv) => assertNoProblems(flagProblems(LOCK_FLAGS, argv))),
-    async (argv) => {
-      const { runLock } = await import('./lock-run.js');
-      await runLock(argv as unknown as LockCliFlags);
-    },
+    (argv) => handler(argv),
   );
 }
 
