@@ -5,7 +5,7 @@
 // Split at our dynamic imports, so `--version` loads yargs and the flag table only, and a
 // recalled lock never loads the resolver, got or sigstore.
 import { build } from 'esbuild';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,28 @@ import { fileURLToPath } from 'node:url';
 // against 0.1. The bundle's named imports of a built-in then go through esbuild's CommonJS
 // interop, which reads only the names used.
 const builtins = new Set(builtinModules);
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * An ES module over require('node:NAME'), one per built-in, shared by every importer: its named
+ * exports are the module's plain data properties, read once (`export const readFile = m.readFile`).
+ * A CommonJS stand-in would have esbuild copy every property into a getter for each importing
+ * module (~4 ms of start-up over fs, crypto, http and the rest). Accessors are left out, so a
+ * lazy getter of Node's (http's undici-backed ones) is never run at start-up; code that reads one
+ * through the default export still gets it.
+ */
+// Accessors that dependencies import by name, read when the stand-in loads: each only loads its
+// module's promise API. Any other accessor imported by name fails the build ("No matching
+// export"), so a dependency that starts doing so is looked at, not silently made slow.
+const ACCESSORS_READ_AT_LOAD = { dns: ['promises'], fs: ['promises'], stream: ['promises'], timers: ['promises'] };
+
+function builtinStandIn(name) {
+  const real = requireHere(`node:${name}`);
+  const isData = (key) => 'value' in (Object.getOwnPropertyDescriptor(real, key) ?? {});
+  const allowed = new Set(ACCESSORS_READ_AT_LOAD[name] ?? []);
+  const names = Object.keys(real).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default' && (isData(key) || allowed.has(key)));
+  return [`const m = require('node:${name}');`, 'export default m;', ...names.map((key) => `export const ${key} = m.${key};`)].join('\n') + '\n';
+}
 const requireBuiltins = {
   name: 'require-builtins',
   setup(pluginBuild) {
@@ -24,7 +46,7 @@ const requireBuiltins = {
       if (!builtins.has(bare) || args.namespace === 'builtin') return undefined;
       return { path: bare, namespace: 'builtin' };
     });
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require('node:${args.path}');`, loader: 'js' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: builtinStandIn(args.path), loader: 'js' }));
   },
 };
 
