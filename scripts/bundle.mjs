@@ -7,6 +7,7 @@
 import { build } from 'esbuild';
 import { builtinModules, createRequire } from 'node:module';
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -108,6 +109,43 @@ const lazyModules = {
   },
 };
 
+// Source edits of dependencies, each asserting the text it replaces (an update that changes it
+// fails the build instead of silently keeping the cost).
+// - @sindresorhus/is (got's type checks) builds two Intl.ListFormat objects when imported, for
+//   its error messages: the first loads ICU's list data, ~11 ms before every first request.
+//   They are built on first use instead.
+const SOURCE_EDITS = [
+  {
+    file: /node_modules\/@sindresorhus\/is\/distribution\/index\.js$/,
+    replace: [
+      [
+        "const andFormatter = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });",
+        "const andFormatter = { format: (list) => (andFormatter.real ??= new Intl.ListFormat('en', { style: 'long', type: 'conjunction' })).format(list) };",
+      ],
+      [
+        "const orFormatter = new Intl.ListFormat('en', { style: 'long', type: 'disjunction' });",
+        "const orFormatter = { format: (list) => (orFormatter.real ??= new Intl.ListFormat('en', { style: 'long', type: 'disjunction' })).format(list) };",
+      ],
+    ],
+  },
+];
+
+const sourceEdits = {
+  name: 'source-edits',
+  setup(pluginBuild) {
+    for (const edit of SOURCE_EDITS) {
+      pluginBuild.onLoad({ filter: edit.file }, async (args) => {
+        let contents = await readFile(args.path, 'utf8');
+        for (const [from, to] of edit.replace) {
+          if (!contents.includes(from)) throw new Error(`${args.path} no longer contains ${JSON.stringify(from)}: review the edit in scripts/bundle.mjs`);
+          contents = contents.replace(from, to);
+        }
+        return { contents, loader: 'js' };
+      });
+    }
+  },
+};
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
 rmSync(outdir, { recursive: true, force: true });
@@ -122,7 +160,7 @@ await build({
   chunkNames: 'chunk-[hash]',
   // CommonJS dependencies (sigstore's) call require() for Node's modules; ESM output has none.
   banner: { js: "import { createRequire as __pinHashesRequire } from 'node:module'; const require = __pinHashesRequire(import.meta.url);" },
-  plugins: [requireBuiltins, lazyModules],
+  plugins: [requireBuiltins, lazyModules, sourceEdits],
   legalComments: 'none',
   logLevel: 'warning',
 });
