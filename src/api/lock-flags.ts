@@ -44,6 +44,9 @@ export const DEFAULT_CONCURRENCY = 8;
 export const LOCK_FLAGS: readonly LockFlag[] = [
   { name: 'python-version', key: 'pythonVersion', kind: 'string', header: 'target', describe: 'Target Python X.Y[.Z]; default: the python3 on PATH', pattern: { regex: /^\d+\.\d+(\.\d+)?$/, message: 'expected X.Y or X.Y.Z, e.g. 3.12' } },
   { name: 'python-platform', key: 'pythonPlatform', kind: 'string', header: 'target', describe: 'Target platform: linux, macos, windows, x86_64-manylinux_2_28, aarch64-apple-darwin, ...; default: this machine' },
+  { name: 'extra', key: 'extras', kind: 'strings', header: 'as-is', describe: 'Lock this extra of the pyproject.toml / setup.cfg inputs too ([project.optional-dependencies])' },
+  { name: 'all-extras', key: 'allExtras', kind: 'boolean', default: false, header: 'as-is', describe: 'Lock every extra of the pyproject.toml / setup.cfg inputs' },
+  { name: 'group', key: 'groups', kind: 'strings', header: 'as-is', describe: 'Lock this PEP 735 dependency group of the pyproject.toml inputs too ([dependency-groups])' },
   { name: 'index-url', alias: 'i', key: 'indexUrl', kind: 'string', header: 'url', describe: 'Primary index (PEP 503/691 simple API base URL); default https://pypi.org/simple/' },
   { name: 'extra-index-url', key: 'extraIndexUrls', kind: 'strings', header: 'url', describe: 'More indexes, tried after the primary one' },
   { name: 'find-links', alias: 'f', key: 'findLinks', kind: 'strings', header: 'path-or-url', describe: 'Folders or pages of links to take files from too' },
@@ -81,7 +84,7 @@ export const LOCK_FLAGS: readonly LockFlag[] = [
     header: 'as-is',
     describe: 'requirements-txt, or pylock (PEP 751); default: pylock when the output is named pylock.toml or pylock.NAME.toml',
   },
-  { name: 'output-file', alias: 'o', key: 'outputFile', kind: 'string', header: 'output', describe: "Output path ('-' prints); default: the input with .in replaced by .txt" },
+  { name: 'output-file', alias: 'o', key: 'outputFile', kind: 'string', header: 'output', describe: "Output path ('-' prints); default: the input with .in replaced by .txt, requirements.txt beside a pyproject.toml or setup.cfg" },
   { name: 'dry-run', key: 'dryRun', kind: 'boolean', default: false, describe: 'Do everything but write the output' },
   { name: 'concurrency', key: 'concurrency', kind: 'number', default: DEFAULT_CONCURRENCY, range: [1, 64], describe: 'Downloads at once' },
   { name: 'upgrade', alias: 'U', key: 'upgrade', kind: 'boolean', default: false, describe: 'Ignore the pins of the existing output: take the newest versions' },

@@ -30,6 +30,12 @@ export interface LockOptions {
   noIndex?: boolean | undefined;
   /** 'first-index' (default): a project comes from the first index that has it; 'unsafe-best-match': pip's merge of all indexes. */
   indexStrategy?: 'first-index' | 'unsafe-best-match' | undefined;
+  /** --extra: extras of the pyproject.toml / setup.cfg inputs to lock too. */
+  extras?: string[] | undefined;
+  /** --all-extras: every extra they define. */
+  allExtras?: boolean | undefined;
+  /** --group: PEP 735 dependency groups of the pyproject.toml inputs to lock too. */
+  groups?: string[] | undefined;
   pythonVersion?: string | undefined;
   pythonPlatform?: string | undefined;
   pre?: boolean | undefined;

@@ -216,10 +216,15 @@ function resolvePins(run: PreparedRun, params: PipelineParams, session: Session)
   const { config, target } = run;
   const base = run.outputPath === null ? run.cwd : dirname(run.outputPath);
   const sourceLabel = (file: string, constraint: boolean): string => `${constraint ? '-c' : '-r'} ${displayPath(base, resolvePath(run.cwd, file))}`;
+  // pip-compile's words for a project's own requirements: `myproj (pyproject.toml)`.
+  const projectLabel = (project: string, file: string): string => `${project === '' ? '' : `${project} `}(${displayPath(base, resolvePath(run.cwd, file))})`;
   return resolve(
     session.answers,
     {
-      requirements: run.input.requirements.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, false) })),
+      requirements: run.input.requirements.map((r) => ({
+        requirement: r.requirement,
+        source: r.project === undefined ? sourceLabel(r.location.file, false) : projectLabel(r.project, r.location.file),
+      })),
       constraints: [
         ...run.input.constraints.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, true) })),
         ...params.extraConstraints,

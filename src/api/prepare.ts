@@ -3,13 +3,14 @@
  * format control, the sources. Shared by `lock` and `check` (check rebuilds LockOptions from a
  * lock's header and runs the same preparation).
  */
-import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { PinHashesError } from '../errors.js';
 import { isUrl } from '../http/url-text.js';
 import { formatPlatform, parsePythonPlatform } from '../pep/tags.js';
 import { makeTarget, type Target } from '../pep/target.js';
 import type { FormatControl } from '../requirements/format-control.js';
-import { readRequirementsFiles, type RequirementsInput } from '../requirements/index.js';
+import type { RequirementsInput } from '../requirements/index.js';
+import { inputKind, readInputs } from '../inputs/index.js';
 import { hostPlatform, hostPythonVersion } from './host.js';
 import { loadNetrc, type NetrcFile } from '../http/netrc.js';
 import { registerExpandedSecrets } from '../http/redact.js';
@@ -104,7 +105,8 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
     }
   }
   const format = lockFormat(options.format, outputPath);
-  const input = await readRequirementsFiles(inputs, { env, cwd });
+  const selection = { extras: options.extras ?? [], allExtras: options.allExtras ?? false, groups: options.groups ?? [] };
+  const input = await readInputs(inputs, { env, cwd, selection });
   // Values the input expanded from ${VAR}: masked in every message from now on, shown as ${VAR}.
   for (const written of [input.indexUrl?.url, ...input.extraIndexUrls.map((u) => u.url), ...input.findLinks.map((f) => f.written)]) {
     if (written !== undefined) registerExpandedSecrets(written, env);
@@ -210,7 +212,8 @@ export function targetDescription(target: Target): string {
 export function defaultOutput(inputs: readonly string[]): string {
   const [first] = inputs;
   if (inputs.length === 1 && first !== undefined && first.endsWith('.in')) return first.slice(0, -3) + '.txt';
-  if (inputs.length === 1 && first !== undefined && basename(first) === 'pyproject.toml') return resolvePath(dirname(first), 'requirements.txt');
+  // Beside a project file, as pip-compile writes it (relative: the caller resolves it against its cwd).
+  if (inputs.length === 1 && first !== undefined && inputKind(first) !== 'requirements') return join(dirname(first), 'requirements.txt');
   return 'requirements.txt';
 }
 

@@ -1,4 +1,5 @@
 export {
+  describeFsError,
   readRequirementsFiles,
   type FindLinksSetting,
   type IndexUrlSetting,

@@ -21,6 +21,11 @@ export interface InputRequirement {
   readonly hashes: readonly string[];
   /** Came from a file named by `-c`. */
   readonly constraint: boolean;
+  /**
+   * Set when it came from a pyproject.toml or setup.cfg (inputs/): the project's name as written
+   * ('' when the file names none). Locks say `# via NAME (pyproject.toml)` for it, as pip-compile does.
+   */
+  readonly project?: string;
 }
 
 export interface IndexUrlSetting {
@@ -259,7 +264,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-function describeFsError(error: unknown): string {
+/** Why a file could not be read, in a few words. */
+export function describeFsError(error: unknown): string {
   if (error instanceof UnreadableFileError) return error.message;
   if (error instanceof Error && 'code' in error) {
     switch (error.code) {

@@ -47,11 +47,12 @@ export function lockCommand(yargs: Argv, handler: (values: Record<string, unknow
     'Resolve the inputs, download and hash every file of every pin, write a --hash requirements file',
     (y) =>
       y
-        .positional('inputs', { type: 'string', array: true, default: [] as string[], describe: 'Requirements files (default: requirements.in)' })
+        .positional('inputs', { type: 'string', array: true, default: [] as string[], describe: 'Requirements files, pyproject.toml or setup.cfg (default: requirements.in)' })
         .options(Object.fromEntries(LOCK_FLAGS.map((flag) => [flag.name, yargsOption(flag)])))
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
         .example('$0 lock', 'requirements.in -> requirements.txt')
         .example('$0 lock requirements.in -o - --python-version 3.12', 'print the lock for Python 3.12')
+        .example('$0 lock pyproject.toml --extra docs --group test', 'the project, its docs extra and its test group -> requirements.txt beside it')
         .example('$0 lock -P requests', 'bump requests (and only what must move with it)')
         .example('$0 lock -i https://pypi.example/simple/ --only-binary :all:', 'a private index, wheels only')
         .example('pip install --require-hashes -r requirements.txt', 'then install it')
