@@ -14,7 +14,8 @@
  *   reval  warm with --refresh: every page revalidated (If-None-Match -> 304)
  *   bump   `lock -P` of one package after a release of it
  *   pip    `pip install --dry-run --report` (isolated) on the same index: the resolution a pip user waits for
- *   first request  from the cold run's child being spawned to the server seeing its first request
+ *   first request  from the cold run's child being spawned to the server seeing its first request,
+ *                  next to the same for `node -e "http.get(URL)"` (what any Node program pays)
  * The server is primed first (every page once, unthrottled, so it has hashed its files). Wall time
  * and peak RSS of each child as /usr/bin/time reports them (when present), requests and bytes
  * served, each run's figures in --json; once per bench, `pin-hashes --version` next to
@@ -402,6 +403,7 @@ interface RunContext {
   results: Record<Kind, Measure[]>;
   pins: number[];
   bumped: string | undefined;
+  nodeFirstRequestMs?: number | undefined;
 }
 
 /** Every URL a lock or pip took must be the loopback server's: nothing may come from elsewhere. */
@@ -489,6 +491,20 @@ interface SetResult {
   /** Every run's wall time (ms) and the cold runs' times to first request: the spread behind the medians. */
   samples: Partial<Record<Kind | 'firstRequest', number[]>>;
   ratios: Record<string, number | undefined>;
+  /** The same harness timing `node -e "http.get(URL)"`: what any Node program pays to its first request. */
+  nodeFirstRequestMs: number | undefined;
+}
+
+/** Median time to first request of a bare Node one-liner that GETs a page, measured like the cold runs. */
+async function nodeFirstRequest(server: IndexServer, work: string, runs: number): Promise<number | undefined> {
+  const script = `require('node:http').get(${JSON.stringify(server.url)}, (r) => r.resume())`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const measure = await timed(server, process.execPath, ['-e', script], work, process.env);
+    if (measure.firstRequestMs !== undefined) times.push(measure.firstRequestMs);
+  }
+  server.clearRequests();
+  return times.length > 0 ? median(times) : undefined;
 }
 
 /**
@@ -518,9 +534,10 @@ async function runSet(settings: Settings, set: BenchSet): Promise<SetResult | un
   }
   const work = mkdtempSync(join(tmpdir(), 'pin-hashes-bench-'));
   const results: Record<Kind, Measure[]> = { floor: [], cold: [], warm: [], reval: [], bump: [], pip: [] };
-  const ctx: RunContext = { settings: { ...settings }, set, server, work, results, pins: [], bumped: undefined };
+  const ctx: RunContext = { settings: { ...settings }, set, server, work, results, pins: [], bumped: undefined, nodeFirstRequestMs: undefined };
   try {
     writeFileSync(join(work, 'requirements.in'), set.requirements.join('\n') + '\n');
+    ctx.nodeFirstRequestMs = await nodeFirstRequest(server, work, 5);
     for (let run = 1; run <= settings.runs; run++) {
       console.error(`${set.name}: run ${run}/${settings.runs}`);
       await runOnce(ctx, run);
@@ -540,7 +557,19 @@ async function runSet(settings: Settings, set: BenchSet): Promise<SetResult | un
   const pins = median(ctx.pins);
   const samples: SetResult['samples'] = Object.fromEntries(KINDS.filter((k) => results[k].length > 0).map((k) => [k, results[k].map((m) => Math.round(m.wallMs))]));
   samples.firstRequest = results.cold.map((m) => Math.round(m.firstRequestMs ?? NaN));
-  return { name: set.name, description: set.description, requirements: set.requirements, pins, servedProjects: set.projects.length, servedMB: servedBytes / 1024 / 1024, bumped: ctx.bumped, summary, samples, ratios };
+  return {
+    name: set.name,
+    description: set.description,
+    requirements: set.requirements,
+    pins,
+    servedProjects: set.projects.length,
+    servedMB: servedBytes / 1024 / 1024,
+    bumped: ctx.bumped,
+    summary,
+    samples,
+    ratios,
+    nodeFirstRequestMs: ctx.nodeFirstRequestMs,
+  };
 }
 
 function printSet(settings: Settings, result: SetResult): void {
@@ -570,13 +599,14 @@ function printTable(settings: Settings, results: SetResult[], startup: Startup |
     return values.length > 0 ? Math.max(...values) : undefined;
   };
   console.log(`\n${settings.bare ? 'bare static mirror' : 'PyPI-like index'}, latency ${settings.latencyMs} ms, ${settings.bandwidthMBs} MB/s per connection, concurrency ${settings.concurrency}, median of ${settings.runs} runs (seconds; peak RSS of pin-hashes' lock runs)\n`);
-  console.log('| set | pins | floor | cold | warm | reval | bump | peak RSS MB | first request ms | pip |');
-  console.log('|-----|-----:|------:|-----:|-----:|------:|-----:|------------:|-----------------:|----:|');
+  console.log('| set | pins | floor | cold | warm | reval | bump | peak RSS MB | first request ms (node http.get) | pip |');
+  console.log('|-----|-----:|------:|-----:|-----:|------:|-----:|------------:|---------------------------------:|----:|');
   for (const r of results) {
     const rss = rssOf(r);
     const first = r.summary.cold?.firstRequestMs;
     const cells = [r.name, String(r.pins), s(r.summary.floor), s(r.summary.cold), s(r.summary.warm), s(r.summary.reval), `${s(r.summary.bump)} (${r.bumped ?? '?'})`];
-    cells.push(rss === undefined ? 'n/a' : rss.toFixed(0), first === undefined ? 'n/a' : first.toFixed(0), s(r.summary.pip));
+    const bare = r.nodeFirstRequestMs === undefined ? '' : ` (${r.nodeFirstRequestMs.toFixed(0)})`;
+    cells.push(rss === undefined ? 'n/a' : rss.toFixed(0), first === undefined ? 'n/a' : `${first.toFixed(0)}${bare}`, s(r.summary.pip));
     console.log(`| ${cells.join(' | ')} |`);
   }
   if (startup) console.log(`\nstart-up, median of ${startup.runs}: pin-hashes --version ${startup.versionMs.toFixed(0)} ms, node -e '' ${startup.nodeMs.toFixed(0)} ms`);

@@ -13,6 +13,7 @@ import { redactSecrets } from '../http/redact.js';
 import { CHECK_COMMAND, checkCommand, runCheckCommand } from './commands/check.js';
 import { LOCK_COMMAND, lockCommand, runLockCommand } from './commands/lock.js';
 import { fastParse } from './fast-argv.js';
+import { assertNoRefusedFlag } from './pip-compile-flags.js';
 import { UsageError } from './usage-error.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return 0;
     }
+    assertNoRefusedFlag(argv);
     // The everyday command lines skip yargs (cli/fast-argv.ts); everything else, help and
     // every usage error included, is yargs'.
     const fast = fastParse(argv, [LOCK_COMMAND, CHECK_COMMAND]);
@@ -59,7 +61,8 @@ export async function buildParser(argv: readonly string[], setExitCode: (code: n
     .option('verbose', { alias: 'v', type: 'boolean', default: false, global: true, describe: 'Print every request and decision' })
     // --no-index and --no-cache are options of their own (pip's names), not negations. A list
     // option takes one value per use, as pip's do: `--find-links DIR req.in` has req.in as input.
-    .parserConfiguration({ 'boolean-negation': false, 'greedy-arrays': false })
+    // No camelCase twins: an unknown flag is named once, as typed ("Unknown argument: generate-hashes").
+    .parserConfiguration({ 'boolean-negation': false, 'greedy-arrays': false, 'camel-case-expansion': false })
     .version(VERSION)
     .alias('help', 'h')
     .strict()
@@ -69,12 +72,20 @@ export async function buildParser(argv: readonly string[], setExitCode: (code: n
     .epilogue('Exit codes: 0 done, 1 you must act (digest mismatch, no solution), 2 the tool could not do its job.')
     .fail((message, error) => {
       if (error) throw error;
-      throw new UsageError(message);
+      throw new UsageError(unknownAsTyped(message, argv));
     });
   skipHelpCache(parser);
   lockCommand(parser, handlers?.lock);
   checkCommand(parser, setExitCode, handlers?.check);
   return parser;
+}
+
+/** yargs' "Unknown arguments: generate-hashes, x" with each flag as the user typed it (--generate-hashes). */
+export function unknownAsTyped(message: string, argv: readonly string[]): string {
+  const match = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!match?.[1]) return message;
+  const typed = match[1].split(', ').map((name) => argv.find((arg) => arg.replace(/^-+/, '').split('=')[0] === name)?.split('=')[0] ?? name);
+  return `Unknown option${typed.length === 1 ? '' : 's'}: ${typed.join(', ')}`;
 }
 
 interface YargsInternals {

@@ -23,8 +23,10 @@ function lockOptionsOf(flags: LockCliFlags): LockOptions {
   return options as unknown as LockOptions;
 }
 
-export async function runLock(flags: LockCliFlags): Promise<void> {
+/** `notes`: said before the run (pip-compile flags that need nothing done, cli/pip-compile-flags.ts). */
+export async function runLock(flags: LockCliFlags, notes: readonly string[] = []): Promise<void> {
   const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
+  for (const note of notes) reporter.line(`note: ${note}`);
   const result = await lock({ ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) });
   if (flags.json) {
     process.stdout.write(

@@ -4,6 +4,7 @@ import { LOCK_FLAGS, type LockFlag } from '../../api/lock-flags.js';
 import { assertNoProblems } from '../usage-error.js';
 import { flagProblems } from '../flag-values.js';
 import type { FastCommand } from '../fast-argv.js';
+import { PIP_COMPILE_FLAGS, pipCompileNotes } from '../pip-compile-flags.js';
 import type { LockCliFlags } from './lock-run.js';
 
 /** The command as the fast reader sees it (cli/fast-argv.ts): the same rows yargs is given. */
@@ -12,6 +13,7 @@ export const LOCK_COMMAND: FastCommand = {
   positional: { name: 'inputs', list: true },
   flags: [
     ...LOCK_FLAGS,
+    ...PIP_COMPILE_FLAGS,
     { name: 'json', kind: 'boolean' },
     { name: 'quiet', alias: 'q', kind: 'boolean' },
     { name: 'verbose', alias: 'v', kind: 'boolean' },
@@ -20,12 +22,13 @@ export const LOCK_COMMAND: FastCommand = {
 
 /** Runs `lock` with checked flag values (from yargs or the fast reader). */
 export async function runLockCommand(values: Record<string, unknown>): Promise<void> {
+  const notes = pipCompileNotes(values);
   const { runLock } = await import('./lock-run.js');
-  await runLock(values as LockCliFlags);
+  await runLock(values as LockCliFlags, notes);
 }
 
 /** The yargs declaration of one table row. */
-function yargsOption(flag: LockFlag): Options {
+function yargsOption(flag: Pick<LockFlag, 'describe' | 'alias' | 'kind' | 'default' | 'choices'>): Options {
   const common = { describe: flag.describe, ...(flag.alias ? { alias: flag.alias } : {}) };
   switch (flag.kind) {
     case 'boolean':
@@ -49,6 +52,11 @@ export function lockCommand(yargs: Argv, handler: (values: Record<string, unknow
       y
         .positional('inputs', { type: 'string', array: true, default: [] as string[], describe: 'Requirements files, pyproject.toml or setup.cfg (default: requirements.in)' })
         .options(Object.fromEntries(LOCK_FLAGS.map((flag) => [flag.name, yargsOption(flag)])))
+        .options(Object.fromEntries(PIP_COMPILE_FLAGS.map((flag) => [flag.name, yargsOption(flag)])))
+        .group(
+          PIP_COMPILE_FLAGS.map((flag) => flag.name),
+          'pip-compile flags (accepted where pin-hashes always does it, refused with a reason where it cannot):',
+        )
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
         .example('$0 lock', 'requirements.in -> requirements.txt')
         .example('$0 lock requirements.in -o - --python-version 3.12', 'print the lock for Python 3.12')

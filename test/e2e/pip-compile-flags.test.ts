@@ -1,0 +1,77 @@
+// A pip-compile user changes the command's name and keeps their flags: each pip-compile flag
+// pin-hashes knows is honoured with a note or refused with its reason (exit 2), an unknown flag is
+// named as typed, and pip-compile's headline invocation works with `pin-hashes lock` in its place
+// (and pip installs the result in hash-checking mode).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
+import { runCli } from '../helpers/cli.js';
+import { hostPythonVersion, pipAvailable, pipInstall } from '../helpers/pip.js';
+
+const PLATFORM = ['--python-platform', 'x86_64-manylinux_2_36'];
+
+/** pip-compile flag (as typed) -> exit code and what stderr must say. */
+const FLAGS: [string[], number, RegExp][] = [
+  [['--generate-hashes'], 0, /^note: --generate-hashes: always on: every pin gets --hash lines/m],
+  [['--allow-unsafe'], 0, /^note: --allow-unsafe: always on: pip, setuptools and wheel are pinned/m],
+  [['--header'], 0, /^note: --header: always on/m],
+  [['--resolver', 'backtracking'], 0, /^note: --resolver backtracking: always so/m],
+  [['--resolver=legacy'], 2, /^error: --resolver legacy is not supported: pin-hashes resolves as pip's backtracking resolver does/m],
+  [['--no-header'], 2, /^error: --no-header is not supported: the header holds the command, target and indexes that `pin-hashes check` regenerates/m],
+  [['--pip-args', '--no-deps'], 2, /^error: --pip-args is not supported: pin-hashes runs no pip/m],
+  [['--pip-args=--no-deps'], 2, /^error: --pip-args is not supported/m],
+  [['--build-isolation'], 2, /^error: --build-isolation is not supported: pin-hashes never builds a package/m],
+  [['--no-build-isolation'], 2, /^error: --no-build-isolation is not supported/m],
+  [['--strip-extras'], 2, /^error: Unknown option: --strip-extras$/m],
+  [['--no-emit-index-url', '--max-rounds=10'], 2, /^error: Unknown options: --no-emit-index-url, --max-rounds$/m],
+];
+
+describe('pip-compile flags', () => {
+  let server: IndexServer;
+  let dir: string;
+  before(async () => {
+    server = await startIndexServer({
+      projects: buildUniverse([
+        { name: 'app-core', versions: { '1.0': { requiresDist: ['helper-lib>=1'] } } },
+        { name: 'helper-lib', versions: { '1.0': {}, '2.0': {} } },
+      ]),
+    });
+    dir = await mkdtemp(join(tmpdir(), 'pin-hashes-pip-compile-'));
+    await writeFile(join(dir, 'pyproject.toml'), '[project]\nname = "my-app"\nversion = "1.0"\ndependencies = ["app-core"]\n');
+  });
+  after(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const [flag, code, said] of FLAGS) {
+    test(`pin-hashes lock ${flag.join(' ')}: exit ${code}`, async () => {
+      const result = await runCli(['lock', 'pyproject.toml', '-o', '-', '-i', server.url, '--python-version', '3.12', ...PLATFORM, ...flag], { cwd: dir });
+      assert.equal(result.code, code, result.stderr);
+      assert.match(result.stderr, said);
+      assert.doesNotMatch(result.stderr, /generateHashes|allowUnsafe|stripExtras|maxRounds|noEmitIndexUrl/, 'no camelCase twin');
+      if (code === 0) assert.match(result.stdout, /^app-core==1\.0 \\$/m);
+    });
+  }
+
+  test('pip-compile --generate-hashes --allow-unsafe -o requirements.txt pyproject.toml, with pin-hashes lock in its place', async () => {
+    const version = pipAvailable() ? hostPythonVersion() : '3.12';
+    const result = await runCli(['lock', '--generate-hashes', '--allow-unsafe', '-o', 'requirements.txt', 'pyproject.toml', '-i', server.url, '--python-version', version], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const lock = await readFile(join(dir, 'requirements.txt'), 'utf8');
+    assert.match(lock, /^app-core==1\.0 \\\n {4}--hash=sha256:[0-9a-f]{64}/m);
+    assert.match(lock, /^helper-lib==2\.0 \\$/m);
+    // The header's command is pin-hashes' own: the pip-compile flags are not in it.
+    assert.match(lock, /^# {4}pin-hashes lock .* pyproject\.toml$/m);
+    assert.doesNotMatch(lock, /generate-hashes|allow-unsafe/);
+    const check = await runCli(['check', 'requirements.txt'], { cwd: dir });
+    assert.equal(check.code, 0, check.stderr + check.stdout);
+    if (!pipAvailable()) return;
+    const pip = await pipInstall(['--require-hashes', '--target', join(dir, 'site'), '--index-url', server.url, '-r', join(dir, 'requirements.txt')]);
+    assert.equal(pip.code, 0, pip.output);
+    assert.match(pip.output, /Successfully installed app-core-1\.0 helper-lib-2\.0/);
+  });
+});
