@@ -45,6 +45,10 @@ const requireBuiltins = {
     pluginBuild.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
       const bare = args.path.replace(/^node:/, '');
       if (!builtins.has(bare) || args.namespace === 'builtin') return undefined;
+      // CommonJS code require()s a built-in and may call it, extend it or read its accessors
+      // (http2-wrapper: `class Agent extends require('events')`): it gets the module itself,
+      // from the banner's real require().
+      if (args.kind === 'require-call') return { path: `node:${bare}`, external: true };
       return { path: bare, namespace: 'builtin' };
     });
     pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: builtinStandIn(args.path), loader: 'js' }));
@@ -146,21 +150,30 @@ const sourceEdits = {
   },
 };
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = `${root}dist/cli`;
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { main: `${root}dist/src/cli/main.js`, 'compile-cache': `${root}dist/src/cli/compile-cache.js` },
-  outdir,
+/** The options every bundle of ours is built with (the CLI below, and the stand-ins' test). */
+export const BUNDLE_OPTIONS = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  chunkNames: 'chunk-[hash]',
   // CommonJS dependencies (sigstore's) call require() for Node's modules; ESM output has none.
   banner: { js: "import { createRequire as __pinHashesRequire } from 'node:module'; const require = __pinHashesRequire(import.meta.url);" },
   plugins: [requireBuiltins, lazyModules, sourceEdits],
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Run as a script (npm run build), not when a test imports the options.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const outdir = `${root}dist/cli`;
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: { main: `${root}dist/src/cli/main.js`, 'compile-cache': `${root}dist/src/cli/compile-cache.js` },
+    outdir,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+  });
+}

@@ -87,14 +87,14 @@ export interface SessionOptions {
   revalidate?: ((name: PackageName) => boolean) | undefined;
 }
 
-/** Once per index: it offers neither PEP 658 `.metadata` files nor range requests. */
+/** Once per index: a wheel's dependencies needed its whole download (no usable `.metadata` file, no ranges). */
 function slowIndexNotice(events: LockEvents): (file: IndexedFile) => void {
   const told = new Set<string>();
   return (file) => {
     if (told.has(file.source)) return;
     told.add(file.source);
     events.onNotice?.(
-      `${file.source} offers neither PEP 658 .metadata files nor range requests: the dependencies of a wheel such as ${file.filename} are known only when its whole download ends, so resolution waits for downloads. Ask the index's admins to serve PEP 658 metadata, as PyPI does.`,
+      `${file.source} gave no usable PEP 658 .metadata file and no range request for ${file.filename} (and likely its other wheels): their dependencies are known only when their whole downloads end, so resolution waits for downloads. An index can serve PEP 658 metadata, as PyPI does.`,
     );
   };
 }

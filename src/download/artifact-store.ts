@@ -149,7 +149,8 @@ export class ArtifactStore {
         return { path, verified };
       };
       // An adopted response is already open: waiting for a pool slot could stall its socket.
-      pending = response ? run() : this.#limit(run, file.size ?? 0);
+      // First in line: resolution waits on this copy (its metadata), not on a hash-ahead download.
+      pending = response ? run() : this.#limit(run, Number.MAX_SAFE_INTEGER);
       this.#copies.set(file.url, pending);
       const verified = pending.then((c) => c.verified);
       // Nobody may ever ask verify() for this file (the run fails first): not an unhandled rejection.
@@ -171,7 +172,7 @@ export class ArtifactStore {
   async close(): Promise<void> {
     this.#closed = true;
     // Read-ahead downloads still waiting for a slot are not wanted any more.
-    this.#limit.clearQueue();
+    this.#limit.clearQueue(cancelled('the run ended'));
     // With an error that is not retried: an unwanted download must not wait out a retry backoff.
     for (const body of this.#active.keys()) body.destroy(cancelled('the run ended'));
     // Let the destroyed downloads unwind (their temp files close) before the folder goes.

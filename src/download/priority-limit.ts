@@ -7,14 +7,15 @@
  */
 export interface PriorityLimit {
   <T>(task: () => Promise<T>, priority?: number): Promise<T>;
-  /** Waiting tasks never start (their promises stay pending, as with p-limit's clearQueue). */
-  clearQueue(): void;
+  /** Waiting tasks never start: their promises reject with `reason` (none is left pending forever). */
+  clearQueue(reason?: unknown): void;
 }
 
 interface Waiting {
   priority: number;
   order: number;
   start: () => void;
+  cancel: (reason: unknown) => void;
 }
 
 export function priorityLimit(concurrency: number): PriorityLimit {
@@ -47,11 +48,15 @@ export function priorityLimit(concurrency: number): PriorityLimit {
             next();
           });
       };
-      waiting.push({ priority: Number.isFinite(priority) ? priority : 0, order: arrivals++, start });
+      // Infinity or NaN would break the ordering: clamped to the largest and smallest priorities.
+      const rank = Number.isNaN(priority) ? 0 : Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, priority));
+      waiting.push({ priority: rank, order: arrivals++, start, cancel: reject });
       next();
     });
-  limit.clearQueue = (): void => {
+  limit.clearQueue = (reason: unknown = new Error('called off before it started')): void => {
+    const dropped = waiting;
     waiting = [];
+    for (const task of dropped) task.cancel(reason);
   };
   return limit as PriorityLimit;
 }

@@ -74,6 +74,36 @@ export function projectError(file: string, message: string, hint: string, line?:
     : inputError({ file, line }, message, hint);
 }
 
+/**
+ * Most requirements one project file may expand to. Includes and self-references can multiply
+ * (each of ten groups including the next one twice is 1,024 copies; extras naming each other
+ * are paths, exponential in their number): past this a file is refused instead of exhausting
+ * memory. Real projects expand to dozens.
+ */
+export const MAX_EXPANDED_REQUIREMENTS = 10_000;
+
+/** Counts what one project file expands to, across dependencies, extras and groups. */
+class ExpansionBudget {
+  #left = MAX_EXPANDED_REQUIREMENTS;
+  constructor(private readonly file: string) {}
+
+  spend(count: number): void {
+    this.#left -= count;
+    if (this.#left < 0) {
+      throw projectError(
+        this.file,
+        `its include-groups and references to its own extras expand to more than ${MAX_EXPANDED_REQUIREMENTS} requirements`,
+        'Include each group and extra once, not through several paths.',
+      );
+    }
+  }
+}
+
+/** Appends without spreading into arguments (a long list would overflow the stack). */
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
+}
+
 /** A parsed requirement and where it came from. */
 interface Found {
   readonly requirement: Requirement;
@@ -101,13 +131,14 @@ export function projectRequirements(project: ProjectInput, extras: ReadonlySet<s
     throw projectError(project.file, project.extrasDynamic, 'List the extras statically in [project.optional-dependencies] and remove "optional-dependencies" from [project].dynamic, or lock a requirements file.');
   }
   const found: Found[] = [];
-  const expander = new SelfReferences(project);
-  for (const entry of project.dependencies ?? []) found.push(...expander.expand(parse(project, entry, project.dependenciesKey)));
+  const budget = new ExpansionBudget(project.file);
+  const expander = new SelfReferences(project, budget);
+  for (const entry of project.dependencies ?? []) append(found, expander.expand(parse(project, entry, project.dependenciesKey)));
   for (const extra of chosenExtras) {
-    for (const entry of project.extras.get(extra)?.entries ?? []) found.push(...expander.expand(parse(project, entry, `${project.extrasKey} ${extra}`)));
+    for (const entry of project.extras.get(extra)?.entries ?? []) append(found, expander.expand(parse(project, entry, `${project.extrasKey} ${extra}`)));
   }
-  const groupExpander = new Groups(project);
-  for (const group of groups) for (const f of groupExpander.items(group, [])) found.push(...expander.expand(f));
+  const groupExpander = new Groups(project, budget);
+  for (const group of groups) for (const f of groupExpander.items(group, [])) append(found, expander.expand(f));
   return dedupe(found).map(({ requirement, entry }) => ({
     requirement,
     location: { file: project.file, line: entry.line },
@@ -149,7 +180,10 @@ export function listed(names: readonly string[]): string {
 /** Replaces `myproj[a,b]` by what installing it would add (see the file's comment). */
 class SelfReferences {
   readonly #self: string | null;
-  constructor(private readonly project: ProjectInput) {
+  constructor(
+    private readonly project: ProjectInput,
+    private readonly budget: ExpansionBudget,
+  ) {
     this.#self = project.name === null ? null : normalizeName(project.name);
   }
 
@@ -169,7 +203,9 @@ class SelfReferences {
       // Extras that name each other are allowed (pip resolves them); each is expanded once per chain.
       if (active.includes(extra)) continue;
       for (const dep of defined.entries) {
-        for (const f of this.expand(parse(project, dep, `${project.extrasKey} ${extra}`), [...active, extra])) out.push(under(f));
+        const expanded = this.expand(parse(project, dep, `${project.extrasKey} ${extra}`), [...active, extra]);
+        this.budget.spend(expanded.length);
+        for (const f of expanded) out.push(under(f));
       }
     }
     return out;
@@ -191,10 +227,26 @@ class SelfReferences {
 
 /** PEP 735 expansion: includes in place, recursively; a cycle or an unknown group is an error. */
 class Groups {
-  constructor(private readonly project: ProjectInput) {}
+  /** A group's items do not depend on who includes it: each is expanded once. */
+  readonly #expanded = new Map<string, Found[]>();
+  constructor(
+    private readonly project: ProjectInput,
+    private readonly budget: ExpansionBudget,
+  ) {}
 
   /** `stack`: the groups being expanded, normalized, outermost first. */
   items(name: string, stack: readonly string[]): Found[] {
+    const done = this.#expanded.get(name);
+    if (done !== undefined) {
+      this.budget.spend(done.length);
+      return done;
+    }
+    const out = this.#expand(name, stack);
+    this.#expanded.set(name, out);
+    return out;
+  }
+
+  #expand(name: string, stack: readonly string[]): Found[] {
     const { project } = this;
     const group = project.groups.get(name);
     if (group === undefined) throw new Error(`Assertion failed: group ${name} is defined`);
@@ -222,8 +274,9 @@ class Groups {
         const chain = [...path.slice(path.indexOf(target)), target].map((g) => project.groups.get(g)?.written ?? g);
         throw projectError(project.file, `[dependency-groups] include cycle: ${chain.join(' -> ')}`, 'Remove the include-group that closes the cycle.', line);
       }
-      out.push(...this.items(target, path));
+      append(out, this.items(target, path));
     });
+    this.budget.spend(out.length);
     return out;
   }
 }

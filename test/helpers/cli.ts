@@ -31,8 +31,11 @@ export function cleanEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.P
   return clean;
 }
 
-/** Outside every test's TMPDIR and cache folder, which tests check for leftovers. */
-const TEST_COMPILE_CACHE = join(tmpdir(), `node-compile-cache-pin-hashes-tests-${process.getuid?.() ?? 'user'}`);
+/**
+ * Outside every test's TMPDIR and cache folder, which tests check for leftovers; in the project's
+ * own build folder, not a predictable shared path another user could plant entries in.
+ */
+const TEST_COMPILE_CACHE = join(projectRoot, 'dist', 'compile-cache-of-tests');
 
 /**
  * Each run gets a fresh, empty HOME and digest cache unless the test names them (HOME or

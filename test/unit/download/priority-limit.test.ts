@@ -64,19 +64,33 @@ test('a task that fails or throws at once frees its slot and rejects its own pro
   assert.equal(await after, 'ran');
 });
 
-test('clearQueue: waiting tasks never start, running ones finish', async () => {
+test('clearQueue: waiting tasks never start and reject with the reason, running ones finish', async () => {
   const limit = priorityLimit(1);
   const running = gate();
   let queuedRan = false;
   const first = limit(() => running.promise.then(() => 'done'));
-  void limit(async () => {
+  const queued = limit(async () => {
     queuedRan = true;
   });
-  limit.clearQueue();
+  limit.clearQueue(new Error('the run ended'));
+  await assert.rejects(queued, /the run ended/);
   running.open();
   assert.equal(await first, 'done');
   await tick();
   assert.equal(queuedRan, false);
+});
+
+test('priorities beyond the finite range still order: Infinity first, NaN as 0', async () => {
+  const limit = priorityLimit(1);
+  const started: string[] = [];
+  const first = gate();
+  const runs = [limit(async () => void (await first.promise), 0)];
+  for (const [name, priority] of [['nan', Number.NaN], ['max', Number.MAX_SAFE_INTEGER], ['inf', Number.POSITIVE_INFINITY], ['one', 1]] as const) {
+    runs.push(limit(async () => void started.push(name), priority));
+  }
+  first.open();
+  await Promise.all(runs);
+  assert.deepEqual(started, ['inf', 'max', 'one', 'nan']);
 });
 
 test('a limit below 1 is refused', () => {

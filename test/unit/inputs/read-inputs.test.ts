@@ -208,10 +208,34 @@ describe('pyproject.toml: hostile or malformed files are exit-2 messages', () =>
     { name: 'a group a table, when not used', files: { 'pyproject.toml': '[dependency-groups]\nok = ["y"]\ndev = {x = 1}\n' }, select: { groups: ['ok'] }, reads: ['y @pyproject.toml:2'] },
     { name: 'a missing file', files: {}, error: /^pyproject\.toml: could not open pyproject\.toml: no such file\.$/ },
     { name: 'a directory', files: { 'pyproject.toml/x': '' }, error: /^pyproject\.toml: could not open pyproject\.toml: it is a directory\.$/ },
+    {
+      // Found by a review: each group including the next twice doubled the list (a stack overflow at 10 levels).
+      name: 'include-groups that double at each level: refused, not expanded',
+      files: {
+        'pyproject.toml': ['[dependency-groups]', ...Array.from({ length: 16 }, (_, i) => `g${i} = [{include-group = "g${i + 1}"}, {include-group = "g${i + 1}"}]`), 'g16 = ["x"]', ''].join('\n'),
+      },
+      select: { groups: ['g0'] },
+      error: /^pyproject\.toml: its include-groups and references to its own extras expand to more than 10000 requirements$/,
+    },
+    {
+      // The same through self-references: extras naming all the later ones are 2^n paths.
+      name: 'self-references that multiply: refused, not expanded',
+      files: {
+        'pyproject.toml': ['[project]', 'name = "p"', '[project.optional-dependencies]', ...Array.from({ length: 22 }, (_, i) => `e${i} = ["x${i}", "p[${Array.from({ length: 21 - i }, (_, j) => `e${i + j + 1}`).join(',')}]"]`), ''].join('\n').replace('"p[]"', '"x"'),
+      },
+      select: { extras: ['e0'] },
+      error: /expand to more than 10000 requirements/,
+    },
+    {
+      name: 'a group included by many others is expanded once, and its items kept each time (PEP 735 does not deduplicate)',
+      files: { 'pyproject.toml': '[dependency-groups]\nbase = ["x"]\na = [{include-group = "base"}]\nb = [{include-group = "base"}, {include-group = "a"}]\n' },
+      select: { groups: ['b'] },
+      reads: ['x @pyproject.toml:2'],
+    },
     { name: 'a prototype key is an extra name like any other', files: { 'pyproject.toml': '[project]\nname = "p"\n[project.optional-dependencies]\n__proto__ = ["x"]\n' }, select: { extras: ['__proto__'] }, reads: ['x @pyproject.toml:4'] },
   ]);
 
-  it('a file of a million extras, none found by search, is read in bounded time', async () => {
+  it('a file of 200,000 extras, none found by search, is read in bounded time', async () => {
     // Escaped strings are never found by the line search; its budget keeps this linear.
     const lines = ['[project]', 'name = "p"', '[project.optional-dependencies]'];
     for (let i = 0; i < 200_000; i++) lines.push(`e${i} = ["\\u0061${i}"]`);
