@@ -132,7 +132,17 @@ function reportInternal(error: unknown, verbose: boolean): void {
 
 /** Registered secrets (credentials, `${VAR}` values) masked, and any leftover `//user:pass@` userinfo. */
 function scrub(text: string): string {
-  return redactSecrets(text, []);
+  return visibleControls(redactSecrets(text, []));
+}
+
+/**
+ * Control characters in a message shown as escapes: a message quotes input files, and a
+ * pyproject's TOML escapes can carry terminal sequences (a title change, a screen clear) in a
+ * file that shows none. Line breaks and tabs stay.
+ */
+export function visibleControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Ctrl-C or SIGTERM: remove our temp files (the previous output is untouched by design) and exit. */

@@ -34,8 +34,8 @@ export class IniError extends Error {
   }
 }
 
-const SECTION = /^\[(?<name>.+)\]$/;
-const OPTION = /^(?<key>.*?)\s*[=:]\s*(?<value>.*)$/;
+// configparser's SECTCRE, matched at the start only: `[options] # deps` is the section options.
+const SECTION = /^\[(?<name>.+)\]/;
 
 export function parseIni(text: string): Map<string, IniSection> {
   const sections = new Map<string, IniSection>();
@@ -61,16 +61,20 @@ export function parseIni(text: string): Map<string, IniSection> {
     if (header?.groups) {
       const name = header.groups['name'] ?? '';
       if (sections.has(name)) throw new IniError(lineNo, `the section [${name}] appears twice`);
+      // configparser hands [DEFAULT]'s keys to every section (an install_requires there counts).
+      if (name === 'DEFAULT') throw new IniError(lineNo, 'a [DEFAULT] section, whose keys configparser gives to every section: pin-hashes does not read it; move its keys into the sections that use them');
       section = { name, line: lineNo, options: new Map() };
       sections.set(name, section);
       continue;
     }
     if (section === null) throw new IniError(lineNo, 'text before the first [section] header');
-    const match = OPTION.exec(stripped);
-    const key = match?.groups?.['key']?.trimEnd() ?? '';
-    if (match === null || key === '') throw new IniError(lineNo, 'a line that is neither a [section], a key = value, nor an indented continuation');
+    // The first `=` or `:` ends the key, as configparser's OPTCRE reads it (found by a scan: the
+    // regular expression was quadratic on a long line without a delimiter).
+    const at = stripped.search(/[=:]/);
+    const key = at < 0 ? '' : stripped.slice(0, at).trimEnd();
+    if (key === '') throw new IniError(lineNo, 'a line that is neither a [section], a key = value, nor an indented continuation');
     if (section.options.has(key)) throw new IniError(lineNo, `[${section.name}] sets ${key} twice`);
-    option = { key, lines: [{ text: (match.groups?.['value'] ?? '').trim(), line: lineNo }], indent };
+    option = { key, lines: [{ text: stripped.slice(at + 1).trim(), line: lineNo }], indent };
     section.options.set(key, { key, line: lineNo, lines: option.lines });
   }
   return sections;

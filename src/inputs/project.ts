@@ -82,6 +82,9 @@ export function projectError(file: string, message: string, hint: string, line?:
  */
 export const MAX_EXPANDED_REQUIREMENTS = 10_000;
 
+/** Deepest chain of includes, or of self-references, followed: deeper is refused, not recursed into. */
+export const MAX_EXPANSION_DEPTH = 64;
+
 /** Counts what one project file expands to, across dependencies, extras and groups. */
 class ExpansionBudget {
   #left = MAX_EXPANDED_REQUIREMENTS;
@@ -133,7 +136,8 @@ export function projectRequirements(project: ProjectInput, extras: ReadonlySet<s
   const found: Found[] = [];
   const budget = new ExpansionBudget(project.file);
   const expander = new SelfReferences(project, budget);
-  for (const entry of project.dependencies ?? []) append(found, expander.expand(parse(project, entry, project.dependenciesKey)));
+  // `DEPENDENCIES` active: a self-reference among the dependencies adds only its extras.
+  for (const entry of project.dependencies ?? []) append(found, expander.expand(parse(project, entry, project.dependenciesKey), [DEPENDENCIES]));
   for (const extra of chosenExtras) {
     for (const entry of project.extras.get(extra)?.entries ?? []) append(found, expander.expand(parse(project, entry, `${project.extrasKey} ${extra}`)));
   }
@@ -173,9 +177,17 @@ function parse(project: ProjectInput, entry: ProjectEntry, where: string): Found
   }
 }
 
+/** At most this many names in a message's list (a file may define 100,000 extras). */
+const LISTED_AT_MOST = 20;
+
 export function listed(names: readonly string[]): string {
-  return names.length === 0 ? 'none' : names.map((n) => `"${n}"`).join(', ');
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, LISTED_AT_MOST).map((n) => `"${n}"`).join(', ');
+  return names.length > LISTED_AT_MOST ? `${shown} and ${names.length - LISTED_AT_MOST} more` : shown;
 }
+
+/** Stands for `[project].dependencies` in a chain of expansions (no extra is named ''). */
+const DEPENDENCIES = '';
 
 /** Replaces `myproj[a,b]` by what installing it would add (see the file's comment). */
 class SelfReferences {
@@ -191,10 +203,22 @@ class SelfReferences {
     const { requirement: req, entry } = found;
     if (this.#self === null || req.name !== this.#self) return [found];
     const { project } = this;
-    this.checkSelfReference(found);
+    this.checkSelfReference(found, active);
+    this.budget.spend(1);
     const out: Found[] = [];
     const under = (f: Found): Found => (req.marker === null ? f : { ...f, requirement: { ...f.requirement, marker: f.requirement.marker === null ? req.marker : req.marker.and(f.requirement.marker) } });
-    for (const dep of project.dependencies ?? []) out.push(under(parse(project, dep, project.dependenciesKey)));
+    // The project's own dependencies, themselves expanded (one of them may be a self-reference
+    // too: it must never reach an index, where another project could have this name).
+    if (!active.includes(DEPENDENCIES)) {
+      for (const dep of project.dependencies ?? []) {
+        const expanded = this.expand(parse(project, dep, project.dependenciesKey), [...active, DEPENDENCIES]);
+        this.budget.spend(expanded.length);
+        for (const f of expanded) out.push(under(f));
+      }
+    }
+    if (req.extras.length > 0 && project.extrasDynamic !== null) {
+      throw projectError(project.file, `\`${entry.text}\` names extras of ${project.name ?? ''} itself, but ${project.extrasDynamic}`, 'List the extras statically in [project.optional-dependencies], or lock a requirements file.', entry.line);
+    }
     for (const extra of req.extras) {
       const defined = project.extras.get(extra);
       if (defined === undefined) {
@@ -211,8 +235,11 @@ class SelfReferences {
     return out;
   }
 
-  checkSelfReference({ requirement: req, entry }: Found): void {
+  checkSelfReference({ requirement: req, entry }: Found, active: readonly string[]): void {
     const { project } = this;
+    if (active.length > MAX_EXPANSION_DEPTH) {
+      throw projectError(project.file, `\`${entry.text}\`: references to ${project.name ?? ''}'s own extras nest more than ${MAX_EXPANSION_DEPTH} deep`, 'Name the extras directly instead of through a chain.', entry.line);
+    }
     if (req.url !== null) {
       throw projectError(project.file, `\`${entry.text}\` refers to ${project.name ?? ''} itself by URL`, `Write \`${req.rawName}[extra]\` to include the project's own extras; the project itself is not locked.`, entry.line);
     }
@@ -270,6 +297,9 @@ class Groups {
         throw projectError(project.file, `${where} includes the group "${include}", which [dependency-groups] does not define (it defines ${listed([...project.groups.values()].map((g) => g.written))})`, 'Fix the include-group name, or define that group.', line);
       }
       const path = [...stack, name];
+      if (path.length > MAX_EXPANSION_DEPTH) {
+        throw projectError(project.file, `${where}: include-group chains more than ${MAX_EXPANSION_DEPTH} deep`, 'Include the groups directly instead of through a chain.', line);
+      }
       if (path.includes(target)) {
         const chain = [...path.slice(path.indexOf(target)), target].map((g) => project.groups.get(g)?.written ?? g);
         throw projectError(project.file, `[dependency-groups] include cycle: ${chain.join(' -> ')}`, 'Remove the include-group that closes the cycle.', line);

@@ -27,7 +27,7 @@ export function readSetupCfg(text: string, file: string): ProjectInput {
   const metadata = sections.get('metadata');
   const name = single(file, metadata, 'name');
   const version = single(file, metadata, 'version');
-  const install = optionOf(options, 'install_requires');
+  const install = optionOf(file, options, 'install_requires');
   const dependencies = install === undefined ? [] : requirementList(file, install, '[options] install_requires');
   const extras = new Map<string, ProjectExtra>();
   const extrasSection = sections.get('options.extras_require');
@@ -52,13 +52,18 @@ export function readSetupCfg(text: string, file: string): ProjectInput {
   };
 }
 
-/** setuptools warns about `install-requires` and reads it as install_requires. */
-function optionOf(section: IniSection, key: string): IniOption | undefined {
-  return section.options.get(key) ?? section.options.get(key.replace(/_/g, '-'));
+/** setuptools warns about `install-requires` and reads it as install_requires; both at once is refused (setuptools silently takes one). */
+function optionOf(file: string, section: IniSection, key: string): IniOption | undefined {
+  const underscored = section.options.get(key);
+  const dashed = key.includes('_') ? section.options.get(key.replace(/_/g, '-')) : undefined;
+  if (underscored && dashed) {
+    throw projectError(file, `[${section.name}] sets both ${underscored.key} and ${dashed.key}`, `Keep one of them (${underscored.key}).`, dashed.line);
+  }
+  return underscored ?? dashed;
 }
 
 function single(file: string, section: IniSection | undefined, key: string): string | null {
-  const option = section === undefined ? undefined : optionOf(section, key);
+  const option = section === undefined ? undefined : optionOf(file, section, key);
   if (option === undefined) return null;
   const value = interpolated(file, option, option.lines.map((l) => l.text).join('\n').trim(), option.line);
   return value === '' ? null : value;

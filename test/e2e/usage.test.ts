@@ -75,3 +75,17 @@ test('a list option takes one value per use: `--find-links DIR reqs.in` locks re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('control characters an input file carries (TOML escapes) are shown escaped in messages, never sent to the terminal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pin-hashes-usage-'));
+  try {
+    writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "p"\ndependencies = ["\\u001b]0;pwned\\u0007\\u001b[2Jfoo"]\n');
+    const result = await runCli(['lock', 'pyproject.toml', '--no-index', '-o', '-', '--python-version', '3.12'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f]/, 'no raw control character');
+    assert.match(result.stderr, /\\u001b\]0;pwned\\u0007\\u001b\[2Jfoo/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -232,6 +232,30 @@ describe('pyproject.toml: hostile or malformed files are exit-2 messages', () =>
       select: { groups: ['b'] },
       reads: ['x @pyproject.toml:2'],
     },
+    { name: 'a self-reference among the dependencies is never looked up on an index', files: { 'pyproject.toml': '[project]\nname = "me"\nversion = "1.0"\ndependencies = ["me", "x", "me[c]"]\n[project.optional-dependencies]\nc = ["y"]\n' }, reads: ['x @pyproject.toml:4', 'y @pyproject.toml:6'] },
+    {
+      name: 'extras that all name each other: refused within the budget, not expanded factorially',
+      files: { 'pyproject.toml': ['[project]', 'name = "me"', 'version = "1.0"', '[project.optional-dependencies]', ...Array.from({ length: 10 }, (_, i) => `e${i} = ["me[${Array.from({ length: 10 }, (_, j) => `e${j}`).join(',')}]", "dep${i}"]`), ''].join('\n') },
+      select: { extras: ['e0'] },
+      error: /expand to more than 10000 requirements/,
+    },
+    {
+      name: 'an include-group chain 100 deep: refused, not recursed into',
+      files: { 'pyproject.toml': ['[dependency-groups]', ...Array.from({ length: 100 }, (_, i) => `g${i} = [{include-group = "g${i + 1}"}, "d${i}"]`), 'g100 = ["x"]', ''].join('\n') },
+      select: { groups: ['g0'] },
+      error: /include-group chains more than 64 deep/,
+    },
+    {
+      name: 'a self-reference to extras of a project whose extras are dynamic: refused like --extra',
+      files: { 'pyproject.toml': '[project]\nname = "me"\ndynamic = ["optional-dependencies"]\ndependencies = ["me[a]"]\n[project.optional-dependencies]\na = ["foo"]\n' },
+      error: /`me\[a\]` names extras of me itself, but/,
+    },
+    {
+      name: 'the list of defined extras in a message is capped',
+      files: { 'pyproject.toml': ['[project]', 'name = "p"', '[project.optional-dependencies]', ...Array.from({ length: 500 }, (_, i) => `e${i} = ["x"]`), ''].join('\n') },
+      select: { extras: ['nope'] },
+      error: /\(it defines "e0", .*"e19" and 480 more\)$/,
+    },
     { name: 'a prototype key is an extra name like any other', files: { 'pyproject.toml': '[project]\nname = "p"\n[project.optional-dependencies]\n__proto__ = ["x"]\n' }, select: { extras: ['__proto__'] }, reads: ['x @pyproject.toml:4'] },
   ]);
 
@@ -285,7 +309,17 @@ all =
     { name: 'a line before any section', files: { 'setup.cfg': 'name = p\n' }, inputs: ['setup.cfg'], error: /^setup\.cfg:1: cannot be read as setup\.cfg \(INI\): text before the first \[section\] header$/ },
     { name: 'a duplicate key', files: { 'setup.cfg': '[options]\ninstall_requires = a\ninstall_requires = b\n' }, inputs: ['setup.cfg'], error: /^setup\.cfg:3: .*\[options\] sets install_requires twice$/ },
     { name: 'a marker split off a one-line value is not a requirement', files: { 'setup.cfg': '[options]\ninstall_requires = x; python_version < "3.8"\n' }, inputs: ['setup.cfg'], error: /^setup\.cfg:2: \[options\] install_requires: `python_version < "3\.8"` is not a valid requirement/ },
+    // Attacker cases (a review of the new inputs), as configparser and setuptools read them.
+    { name: 'a comment after a section header (configparser matches the header at the start)', files: { 'setup.cfg': '[options] # deps\ninstall_requires = foo\n' }, inputs: ['setup.cfg'], reads: ['foo @setup.cfg:2'] },
+    { name: '[DEFAULT], whose keys configparser gives every section: refused', files: { 'setup.cfg': '[metadata]\nname = me\n[DEFAULT]\ninstall_requires = evil\n[options]\n' }, inputs: ['setup.cfg'], error: /^setup\.cfg:3: cannot be read as setup\.cfg \(INI\): a \[DEFAULT\] section/ },
+    { name: 'install_requires and install-requires both: refused (setuptools silently takes one)', files: { 'setup.cfg': '[options]\ninstall_requires = foo\ninstall-requires = bar\n' }, inputs: ['setup.cfg'], error: /^setup\.cfg:3: \[options\] sets both install_requires and install-requires$/ },
   ]);
+
+  it('a 240 KB line of spaces without a delimiter is refused in linear time', async () => {
+    const started = Date.now();
+    await assert.rejects(run({ name: 'long', files: { 'setup.cfg': `[options]\n${' '.repeat(240_000)}x\n` }, inputs: ['setup.cfg'] }), /neither a \[section\], a key = value/);
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms (was 19 s)`);
+  });
 });
 
 describe('which kind of file', () => {
