@@ -17,13 +17,11 @@ export type FlagKind = 'boolean' | 'string' | 'strings' | 'number' | 'choice';
 /** How a header writes the value: as given, without credentials (a URL), as a path relative to the lock (or a URL). */
 export type HeaderForm = 'as-is' | 'url' | 'path-or-url' | 'target' | 'output';
 
-export interface LockFlag {
+/** The part of a flag table row that says which values are valid (cli/flag-values.ts checks them). */
+export interface FlagShape {
   /** Long name, without dashes. */
   readonly name: string;
-  readonly alias?: string;
-  readonly key: FlagKey;
   readonly kind: FlagKind;
-  readonly describe: string;
   /** The CLI's default (booleans false, lists empty unless set). */
   readonly default?: boolean | number | string;
   readonly choices?: readonly string[];
@@ -31,6 +29,12 @@ export interface LockFlag {
   readonly pattern?: { readonly regex: RegExp; readonly message: string };
   /** For 'number'. */
   readonly range?: readonly [number, number];
+}
+
+export interface LockFlag extends FlagShape {
+  readonly alias?: string;
+  readonly key: FlagKey;
+  readonly describe: string;
   /** Written into the lock's header, and how; absent: the flag does not shape the lock. */
   readonly header?: HeaderForm;
 }

@@ -4,17 +4,9 @@
  * internal error. Hand-written rather than zod: this runs on every start, and loading zod costs
  * more than the whole check (a recalled lock needs no zod at all).
  */
-import type { FlagKind } from '../api/lock-flags.js';
+import type { FlagShape } from '../api/lock-flags.js';
 
-/** The part of a flag table row that says which values are valid. */
-export interface FlagShape {
-  readonly name: string;
-  readonly kind: FlagKind;
-  readonly default?: boolean | number | string;
-  readonly choices?: readonly string[];
-  readonly pattern?: { readonly regex: RegExp; readonly message: string };
-  readonly range?: readonly [number, number];
-}
+export type { FlagShape };
 
 /** What is wrong with one parsed value, or undefined when it is valid. */
 export function flagValueProblem(flag: FlagShape, value: unknown): string | undefined {
