@@ -51,6 +51,7 @@ export const LOCK_FLAGS: readonly LockFlag[] = [
   { name: 'extra', key: 'extras', kind: 'strings', header: 'as-is', describe: 'Lock this extra of the pyproject.toml / setup.cfg inputs too ([project.optional-dependencies])' },
   { name: 'all-extras', key: 'allExtras', kind: 'boolean', default: false, header: 'as-is', describe: 'Lock every extra of the pyproject.toml / setup.cfg inputs' },
   { name: 'group', key: 'groups', kind: 'strings', header: 'as-is', describe: 'Lock this PEP 735 dependency group of the pyproject.toml inputs too ([dependency-groups])' },
+  { name: 'constraint', alias: 'c', key: 'constraints', kind: 'strings', header: 'path-or-url', describe: 'Constraints file: versions it pins bound the lock, as -c in an input (pip-compile -c)' },
   { name: 'index-url', alias: 'i', key: 'indexUrl', kind: 'string', header: 'url', describe: 'Primary index (PEP 503/691 simple API base URL); default https://pypi.org/simple/' },
   { name: 'extra-index-url', key: 'extraIndexUrls', kind: 'strings', header: 'url', describe: 'More indexes, tried after the primary one' },
   { name: 'find-links', alias: 'f', key: 'findLinks', kind: 'strings', header: 'path-or-url', describe: 'Folders or pages of links to take files from too' },

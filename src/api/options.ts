@@ -27,6 +27,8 @@ export interface LockOptions {
   indexUrl?: string | undefined;
   extraIndexUrls?: string[] | undefined;
   findLinks?: string[] | undefined;
+  /** Constraints files (`-c FILE`, pip's and pip-compile's), read as a `-c` line in an input reads them. */
+  constraints?: string[] | undefined;
   noIndex?: boolean | undefined;
   /** 'first-index' (default): a project comes from the first index that has it; 'unsafe-best-match': pip's merge of all indexes. */
   indexStrategy?: 'first-index' | 'unsafe-best-match' | undefined;

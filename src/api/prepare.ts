@@ -106,7 +106,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   }
   const format = lockFormat(options.format, outputPath);
   const selection = { extras: options.extras ?? [], allExtras: options.allExtras ?? false, groups: options.groups ?? [] };
-  const input = await readInputs(inputs, { env, cwd, selection });
+  const input = await readInputs(inputs, { env, cwd, selection, constraints: options.constraints ?? [] });
   // Values the input expanded from ${VAR}: masked in every message from now on, shown as ${VAR}.
   for (const written of [input.indexUrl?.url, ...input.extraIndexUrls.map((u) => u.url), ...input.findLinks.map((f) => f.written)]) {
     if (written !== undefined) registerExpandedSecrets(written, env);

@@ -78,6 +78,8 @@ export interface ReadRequirementsOptions {
   readonly env?: Environment;
   /** Default process.cwd(). */
   readonly cwd?: string;
+  /** Constraints files given on the command line (`-c FILE`), read as a `-c` line reads them. */
+  readonly constraints?: readonly string[];
 }
 
 /** pip's SCHEME_RE: includes with these are URLs, not paths. */
@@ -118,7 +120,7 @@ class Reader {
     return fromCwd === '' || fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd;
   }
 
-  async readTopLevel(path: string): Promise<void> {
+  async readTopLevel(path: string, constraint = false): Promise<void> {
     if (URL_SCHEME.test(path)) {
       throw new PinHashesError('INPUT_ERROR', `${path}: reading requirements from a URL is not supported yet.`, {
         exitCode: 2,
@@ -127,7 +129,7 @@ class Reader {
     }
     // The user's own spelling, when relative, is what they will recognise in messages.
     const display = isAbsolute(path) ? this.displayPath(path) : path;
-    await this.read({ display, constraint: false, from: null }, []);
+    await this.read({ display, constraint, from: null }, []);
   }
 
   async read(include: Include, stack: readonly Reading[]): Promise<void> {
@@ -290,5 +292,6 @@ export function describeFsError(error: unknown): string {
 export async function readRequirementsFiles(paths: readonly string[], options: ReadRequirementsOptions = {}): Promise<RequirementsInput> {
   const reader = new Reader(options.cwd ?? process.cwd(), options.env ?? process.env);
   for (const path of paths) await reader.readTopLevel(path);
+  for (const path of options.constraints ?? []) await reader.readTopLevel(path, true);
   return reader.result;
 }

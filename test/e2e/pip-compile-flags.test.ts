@@ -57,6 +57,21 @@ describe('pip-compile flags', () => {
     });
   }
 
+  test('-c FILE (pip-compile --constraint): the constraints bound the lock, the header records them, check follows them', async () => {
+    await writeFile(join(dir, 'constraints.txt'), 'helper-lib<2\n');
+    const result = await runCli(['lock', 'pyproject.toml', '-c', 'constraints.txt', '-o', 'constrained.txt', '-i', server.url, '--python-version', '3.12', ...PLATFORM], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const lock = await readFile(join(dir, 'constrained.txt'), 'utf8');
+    assert.match(lock, /^helper-lib==1\.0 \\$/m, 'the constraint holds');
+    assert.match(lock, /^# {4}pin-hashes lock .*--constraint constraints\.txt .*pyproject\.toml$/m);
+    const current = await runCli(['check', 'constrained.txt'], { cwd: dir });
+    assert.equal(current.code, 0, current.stderr + current.stdout);
+    await writeFile(join(dir, 'constraints.txt'), 'helper-lib>=2\n');
+    const stale = await runCli(['check', 'constrained.txt'], { cwd: dir });
+    assert.equal(stale.code, 1, stale.stderr + stale.stdout);
+    assert.match(stale.stdout, /^\+helper-lib==2\.0 \\$/m);
+  });
+
   test('pip-compile --generate-hashes --allow-unsafe -o requirements.txt pyproject.toml, with pin-hashes lock in its place', async () => {
     const version = pipAvailable() ? hostPythonVersion() : '3.12';
     const result = await runCli(['lock', '--generate-hashes', '--allow-unsafe', '-o', 'requirements.txt', 'pyproject.toml', '-i', server.url, '--python-version', version], { cwd: dir });
