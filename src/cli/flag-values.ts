@@ -29,6 +29,7 @@ export function flagValueProblem(flag: FlagShape, value: unknown): string | unde
 }
 
 function numberProblem(flag: FlagShape, shown: string, value: unknown): string | undefined {
+  if (value === undefined && flag.default === undefined) return undefined;
   const [min, max] = flag.range ?? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
   const ok = typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max;
   if (ok) return undefined;

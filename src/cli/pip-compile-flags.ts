@@ -37,6 +37,50 @@ export const PIP_COMPILE_FLAGS: readonly PipCompileFlag[] = [
     refused: "the header holds the command, target and indexes that `pin-hashes check` regenerates the lock from; a lock without it cannot be checked",
   },
   { name: 'resolver', kind: 'choice', choices: ['backtracking', 'legacy'], describe: "pip-compile's resolver choice: backtracking is pip's, the only one here" },
+  { name: 'annotate', kind: 'boolean', describe: "pip-compile's flag; always on here", implied: 'always on: each pin says which inputs and packages it is there for (# via)' },
+  {
+    name: 'strip-extras',
+    kind: 'boolean',
+    describe: "pip-compile's flag; always so here",
+    implied: 'always so: pins carry no extras; the packages an extra brings in are pinned themselves',
+  },
+  {
+    name: 'no-strip-extras',
+    kind: 'boolean',
+    describe: 'Refused: pins carry no extras',
+    refused: 'pins carry no extras here: the packages an extra brings in are pinned (and hashed) themselves, which is what pip needs in hash-checking mode',
+  },
+  {
+    name: 'no-emit-index-url',
+    kind: 'boolean',
+    describe: "pip-compile's flag; always so here",
+    implied: 'always so: the lock names its indexes only in comments (# index:), never as options pip would obey',
+  },
+  {
+    name: 'max-rounds',
+    kind: 'number',
+    range: [1, 1_000_000],
+    describe: "pip-compile's resolver rounds; not a limit here",
+    implied: "not needed: pin-hashes resolves as pip's backtracking resolver does, in one pass with pip's own limits",
+  },
+  {
+    name: 'unsafe-package',
+    kind: 'strings',
+    describe: 'Refused: every package is pinned',
+    refused: "pip's hash-checking mode needs every package it installs pinned with its hashes; a lock that leaves one out does not install",
+  },
+  {
+    name: 'no-emit-package',
+    kind: 'strings',
+    describe: 'Refused: every package is pinned',
+    refused: "pip's hash-checking mode needs every package it installs pinned with its hashes; a lock that leaves one out does not install",
+  },
+  {
+    name: 'custom-compile-command',
+    kind: 'string',
+    describe: 'Refused: check needs the real command',
+    refused: "`pin-hashes check` regenerates the lock from the command in its header, so the header keeps pin-hashes' own command",
+  },
   { name: 'build-isolation', kind: 'boolean', describe: 'Refused: nothing is built', refused: NEVER_BUILDS },
   { name: 'no-build-isolation', kind: 'boolean', describe: 'Refused: nothing is built', refused: NEVER_BUILDS },
   {
@@ -65,14 +109,14 @@ export function pipCompileNotes(values: Readonly<Record<string, unknown>>): stri
   const notes: string[] = [];
   for (const flag of PIP_COMPILE_FLAGS) {
     const value = values[flag.name];
-    if (value === undefined || value === false) continue;
+    if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) continue;
     if (flag.refused) throw new UsageError(`--${flag.name} is not supported: ${flag.refused}.`);
     if (flag.name === 'resolver') {
       if (value === 'legacy') throw new UsageError("--resolver legacy is not supported: pin-hashes resolves as pip's backtracking resolver does (pip removed the legacy one).");
       notes.push("--resolver backtracking: always so: pin-hashes resolves as pip's backtracking resolver does");
       continue;
     }
-    if (flag.implied) notes.push(`--${flag.name}: ${flag.implied}`);
+    if (flag.implied) notes.push(`--${flag.name}${flag.kind === 'boolean' ? '' : ` ${String(value)}`}: ${flag.implied}`);
   }
   return notes;
 }

@@ -25,8 +25,17 @@ const FLAGS: [string[], number, RegExp][] = [
   [['--pip-args=--no-deps'], 2, /^error: --pip-args is not supported/m],
   [['--build-isolation'], 2, /^error: --build-isolation is not supported: pin-hashes never builds a package/m],
   [['--no-build-isolation'], 2, /^error: --no-build-isolation is not supported/m],
-  [['--strip-extras'], 2, /^error: Unknown option: --strip-extras$/m],
-  [['--no-emit-index-url', '--max-rounds=10'], 2, /^error: Unknown options: --no-emit-index-url, --max-rounds$/m],
+  [['--annotate'], 0, /^note: --annotate: always on/m],
+  [['--strip-extras'], 0, /^note: --strip-extras: always so: pins carry no extras/m],
+  [['--no-strip-extras'], 2, /^error: --no-strip-extras is not supported: pins carry no extras here/m],
+  [['--no-emit-index-url'], 0, /^note: --no-emit-index-url: always so: the lock names its indexes only in comments/m],
+  [['--max-rounds=10'], 0, /^note: --max-rounds 10: not needed/m],
+  [['--max-rounds', 'many'], 2, /^error: --max-rounds must be a whole number from 1 to 1000000, not a number$/m],
+  [['--unsafe-package', 'pip'], 2, /^error: --unsafe-package is not supported: pip's hash-checking mode needs every package it installs pinned/m],
+  [['--no-emit-package=setuptools'], 2, /^error: --no-emit-package is not supported/m],
+  [['--custom-compile-command', 'make lock'], 2, /^error: --custom-compile-command is not supported: `pin-hashes check` regenerates the lock from the command in its header/m],
+  [['--no-annotate', '--annotation-style=line'], 2, /^error: Unknown options: --no-annotate, --annotation-style$/m],
+  [['--emit-index-url'], 2, /^error: Unknown option: --emit-index-url$/m],
 ];
 
 describe('pip-compile flags', () => {
@@ -52,7 +61,7 @@ describe('pip-compile flags', () => {
       const result = await runCli(['lock', 'pyproject.toml', '-o', '-', '-i', server.url, '--python-version', '3.12', ...PLATFORM, ...flag], { cwd: dir });
       assert.equal(result.code, code, result.stderr);
       assert.match(result.stderr, said);
-      assert.doesNotMatch(result.stderr, /generateHashes|allowUnsafe|stripExtras|maxRounds|noEmitIndexUrl/, 'no camelCase twin');
+      assert.doesNotMatch(result.stderr, /generateHashes|allowUnsafe|stripExtras|maxRounds|noEmitIndexUrl|noAnnotate|annotationStyle|emitIndexUrl/, 'no camelCase twin');
       if (code === 0) assert.match(result.stdout, /^app-core==1\.0 \\$/m);
     });
   }

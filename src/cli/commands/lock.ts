@@ -64,7 +64,7 @@ export function lockCommand(yargs: Argv, handler: (values: Record<string, unknow
         .example('$0 lock -P requests', 'bump requests (and only what must move with it)')
         .example('$0 lock -i https://pypi.example/simple/ --only-binary :all:', 'a private index, wheels only')
         .example('pip install --require-hashes -r requirements.txt', 'then install it')
-        .check((argv) => assertNoProblems(flagProblems(LOCK_FLAGS, argv))),
+        .check((argv) => assertNoProblems(flagProblems([...LOCK_FLAGS, ...PIP_COMPILE_FLAGS], argv))),
     (argv) => handler(argv),
   );
 }
