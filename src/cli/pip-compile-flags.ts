@@ -104,9 +104,11 @@ export function assertNoRefusedFlag(argv: readonly string[]): void {
   }
 }
 
-/** The notes for the pip-compile flags in `values`; throws a usage error for a refused one. */
-export function pipCompileNotes(values: Readonly<Record<string, unknown>>): string[] {
+/** The notes for the pip-compile flags in `values` (and its environment); throws a usage error for a refused flag. */
+export function pipCompileNotes(values: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): string[] {
   const notes: string[] = [];
+  // Set for pip-compile by CI setups and bots; refusing it would fail every run there.
+  if (env['CUSTOM_COMPILE_COMMAND']) notes.push("CUSTOM_COMPILE_COMMAND is not used: the header keeps pin-hashes' own command, which `pin-hashes check` regenerates the lock from");
   for (const flag of PIP_COMPILE_FLAGS) {
     const value = values[flag.name];
     if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) continue;

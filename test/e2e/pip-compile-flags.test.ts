@@ -66,6 +66,14 @@ describe('pip-compile flags', () => {
     });
   }
 
+  test('CUSTOM_COMPILE_COMMAND (set for pip-compile by CI setups): a note, the header keeps our command', async () => {
+    const result = await runCli(['lock', 'pyproject.toml', '-o', '-', '-i', server.url, '--python-version', '3.12', ...PLATFORM], { cwd: dir, env: { CUSTOM_COMPILE_COMMAND: 'make lock' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^note: CUSTOM_COMPILE_COMMAND is not used: the header keeps pin-hashes' own command/m);
+    assert.match(result.stdout, /^# {4}pin-hashes lock /m);
+    assert.doesNotMatch(result.stdout, /make lock/);
+  });
+
   test('-c FILE (pip-compile --constraint): the constraints bound the lock, the header records them, check follows them', async () => {
     await writeFile(join(dir, 'constraints.txt'), 'helper-lib<2\n');
     const result = await runCli(['lock', 'pyproject.toml', '-c', 'constraints.txt', '-o', 'constrained.txt', '-i', server.url, '--python-version', '3.12', ...PLATFORM], { cwd: dir });

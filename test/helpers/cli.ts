@@ -21,7 +21,7 @@ export const cliPath = join(projectRoot, 'bin', 'pin-hashes.js');
 export function cleanEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
-    if (/^(PIP_|PIN_HASHES_)/.test(key) || ['NETRC', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'HOME'].includes(key)) continue;
+    if (/^(PIP_|PIN_HASHES_)/.test(key) || ['NETRC', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'HOME', 'CUSTOM_COMPILE_COMMAND'].includes(key)) continue;
     clean[key] = value;
   }
   // Every run has its own empty cache folder, where the CLI would keep V8's compile cache too:
