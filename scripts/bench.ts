@@ -246,14 +246,13 @@ interface Startup {
  */
 async function measureStartup(runs: number): Promise<Startup | undefined> {
   if (runs <= 0) return undefined;
-  const cli = join(projectRoot, 'bin', 'pin-hashes.js');
   const version: number[] = [];
   const bare: number[] = [];
   // Page the files in once.
-  await wallOf(process.execPath, [cli, '--version']);
+  await wallOf(process.execPath, [CLI, '--version']);
   await wallOf(process.execPath, ['-e', '']);
   for (let i = 0; i < runs; i++) {
-    version.push(await wallOf(process.execPath, [cli, '--version']));
+    version.push(await wallOf(process.execPath, [CLI, '--version']));
     bare.push(await wallOf(process.execPath, ['-e', '']));
   }
   return { runs, versionMs: median(version), nodeMs: median(bare) };
@@ -443,34 +442,39 @@ function compileCache(): string {
   return compileCacheDir;
 }
 
+const CLI = join(projectRoot, 'bin', 'pin-hashes.js');
+
+/**
+ * The environment of a lock run: this digest cache, the bench's compile cache (see runOnce), and
+ * no PIP_INDEX_URL / PIP_EXTRA_INDEX_URL, which would add indexes to pin-hashes' own.
+ */
+function lockEnv(digestCache: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PIN_HASHES_CACHE_DIR: digestCache, NODE_COMPILE_CACHE: compileCache() };
+  delete env['PIP_INDEX_URL'];
+  delete env['PIP_EXTRA_INDEX_URL'];
+  return env;
+}
+
 /**
  * One untimed lock with a throwaway digest cache: it fills the compile cache and the OS's file
  * cache, as a user's earlier runs of pin-hashes have, so no timed run pays for the first use ever.
  */
 async function warmUp(ctx: RunContext): Promise<void> {
   const scratch = join(ctx.work, 'warm-up');
-  const env: NodeJS.ProcessEnv = { ...process.env, PIN_HASHES_CACHE_DIR: join(scratch, 'cache'), NODE_COMPILE_CACHE: compileCache() };
-  delete env['PIP_INDEX_URL'];
-  delete env['PIP_EXTRA_INDEX_URL'];
-  const cli = join(projectRoot, 'bin', 'pin-hashes.js');
-  await timed(ctx.server, process.execPath, [cli, 'lock', 'requirements.in', '-i', ctx.server.url, ...ctx.set.target, '-q', '-o', join(scratch, 'lock.txt')], ctx.work, env);
+  const env = lockEnv(join(scratch, 'cache'));
+  await timed(ctx.server, process.execPath, [CLI, 'lock', 'requirements.in', '-i', ctx.server.url, ...ctx.set.target, '-q', '-o', join(scratch, 'lock.txt')], ctx.work, env);
   rmSync(scratch, { recursive: true, force: true });
   ctx.server.clearRequests();
 }
 
 async function runOnce(ctx: RunContext, run: number): Promise<void> {
   const { settings, set, server, work, results } = ctx;
-  const cache = join(work, `cache-${run}`);
-  // PIP_INDEX_URL / PIP_EXTRA_INDEX_URL would add indexes to pin-hashes' own: none but ours.
   // A cold lock has an empty digest cache, but V8's compile cache is the one a user's earlier runs
   // of pin-hashes left (it sits in the cache folder by default): one for the whole bench, filled
   // by an untimed lock before the first timed one (warmUp).
-  const env: NodeJS.ProcessEnv = { ...process.env, PIN_HASHES_CACHE_DIR: cache, NODE_COMPILE_CACHE: compileCache() };
-  delete env['PIP_INDEX_URL'];
-  delete env['PIP_EXTRA_INDEX_URL'];
+  const env = lockEnv(join(work, `cache-${run}`));
   rmSync(join(work, 'requirements.txt'), { force: true });
-  const cli = join(projectRoot, 'bin', 'pin-hashes.js');
-  const lockArgs = [cli, 'lock', 'requirements.in', '-i', server.url, '--concurrency', String(settings.concurrency), ...set.target, '-q'];
+  const lockArgs = [CLI, 'lock', 'requirements.in', '-i', server.url, '--concurrency', String(settings.concurrency), ...set.target, '-q'];
   const cold = await timed(server, process.execPath, [...lockArgs, '--json'], work, env);
   results.cold.push(cold);
   if (settings.timeline) printTimeline(server.requests, settings.concurrency);

@@ -104,7 +104,10 @@ export function assertNoRefusedFlag(argv: readonly string[]): void {
   }
 }
 
-/** The notes for the pip-compile flags in `values` (and its environment); throws a usage error for a refused flag. */
+/**
+ * The notes for the pip-compile flags in `values` (and its environment); `--resolver legacy` is a
+ * usage error. Refused flags never get here: assertNoRefusedFlag() saw them in argv first.
+ */
 export function pipCompileNotes(values: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): string[] {
   const notes: string[] = [];
   // Set for pip-compile by CI setups and bots; refusing it would fail every run there.
@@ -112,7 +115,6 @@ export function pipCompileNotes(values: Readonly<Record<string, unknown>>, env: 
   for (const flag of PIP_COMPILE_FLAGS) {
     const value = values[flag.name];
     if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) continue;
-    if (flag.refused) throw new UsageError(`--${flag.name} is not supported: ${flag.refused}.`);
     if (flag.name === 'resolver') {
       if (value === 'legacy') throw new UsageError("--resolver legacy is not supported: pin-hashes resolves as pip's backtracking resolver does (pip removed the legacy one).");
       notes.push("--resolver backtracking: always so: pin-hashes resolves as pip's backtracking resolver does");
