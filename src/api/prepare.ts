@@ -3,6 +3,7 @@
  * format control, the sources. Shared by `lock` and `check` (check rebuilds LockOptions from a
  * lock's header and runs the same preparation).
  */
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { PinHashesError } from '../errors.js';
 import { isUrl } from '../http/url-text.js';
@@ -104,6 +105,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
       });
     }
   }
+  if (outputPath !== null) await assertOutputFolder(outputPath, options.outputFile ?? defaultOutput(inputs));
   const format = lockFormat(options.format, outputPath);
   const selection = { extras: options.extras ?? [], allExtras: options.allExtras ?? false, groups: options.groups ?? [] };
   const input = await readInputs(inputs, { env, cwd, selection, constraints: options.constraints ?? [] });
@@ -134,6 +136,18 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
 }
 
 /** The format the output's name asks for; an explicit --format must agree with it (pip reads a pylock only under its PEP 751 name). */
+/** The output's folder must exist before anything is downloaded (a typo found only at the end wastes the run). */
+async function assertOutputFolder(outputPath: string, written: string): Promise<void> {
+  const folder = dirname(outputPath);
+  const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
+  if (!isFolder) {
+    throw new PinHashesError('INPUT_ERROR', `cannot write ${written}: ${folder} is not an existing folder`, {
+      exitCode: 2,
+      hint: 'Create the folder first, or name an output in an existing one (-o FILE; - prints the lock).',
+    });
+  }
+}
+
 function lockFormat(asked: LockOptions['format'], outputPath: string | null): LockFormat {
   const named = outputPath !== null && isPylockName(basename(outputPath));
   if (asked === undefined) return named ? 'pylock' : 'requirements-txt';
@@ -147,6 +161,12 @@ function lockFormat(asked: LockOptions['format'], outputPath: string | null): Lo
 }
 
 async function attestationConfig(options: LockOptions, cwd: string): Promise<AttestationConfig> {
+  if (options.trustedRoot !== undefined && isUrl(options.trustedRoot)) {
+    throw new PinHashesError('USAGE', `--trusted-root takes a file, not a URL (${stripCredentials(options.trustedRoot)})`, {
+      exitCode: 2,
+      hint: 'Download the trusted_root.json (for example with `cosign trusted-root`), check it, and name the file.',
+    });
+  }
   const file = options.trustedRoot === undefined ? null : { path: resolvePath(cwd, options.trustedRoot), shown: options.trustedRoot };
   return Object.freeze({
     trust: await loadTrustRoot(file),

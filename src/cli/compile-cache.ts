@@ -9,7 +9,7 @@
  * off switch). `--no-cache` writes no cache of any kind; `--cache-dir DIR` puts it there too.
  * Both are read here from raw argv (before any parser: the cache must be on before the CLI's
  * modules load), in the spellings the parsers accept: `--cache-dir DIR`, `--cache-dir=DIR`,
- * `--no-cache`, `--no-cache=true`.
+ * `--no-cache`, `--no-cache=true` (any other `=value` is a usage error).
  */
 import module from 'node:module';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ export function compileCacheFolder(argv: readonly string[], env: NodeJS.ProcessE
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--') break;
-    if (arg === '--no-cache' || (arg.startsWith('--no-cache=') && arg !== '--no-cache=false')) return undefined;
+    if (arg === '--no-cache' || arg === '--no-cache=true') return undefined;
     if (arg === '--cache-dir') cacheDir = argv[i + 1];
     else if (arg.startsWith('--cache-dir=')) cacheDir = arg.slice('--cache-dir='.length);
   }

@@ -24,6 +24,8 @@ export function flagValueProblem(flag: FlagShape, value: unknown): string | unde
     case 'string':
       if (value === undefined) return undefined;
       if (typeof value !== 'string') return `${shown} takes one text value`;
+      // yargs gives '' for `--cache-dir=` and a trailing `--cache-dir`: never a meant value.
+      if (value === '') return `${shown} needs a value`;
       return flag.pattern && !flag.pattern.regex.test(value) ? `${shown} ${value}: ${flag.pattern.message}` : undefined;
   }
 }
@@ -36,6 +38,23 @@ function numberProblem(flag: FlagShape, shown: string, value: unknown): string |
   // yargs turns a non-number into NaN; the value as typed is in argv but NaN says enough.
   const got = typeof value === 'number' && Number.isNaN(value) ? 'not a number' : `not ${String(value)}`;
   return `${shown} must be a whole number from ${min} to ${max}, ${got}`;
+}
+
+/**
+ * `--flag=VALUE` on a boolean flag: yargs reads anything but `true` as false, so `--dry-run=1`
+ * would write the lock. Found in raw argv, before any parser.
+ */
+export function booleanValueProblems(flags: readonly FlagShape[], argv: readonly string[]): string[] {
+  const booleans = new Set(flags.filter((flag) => flag.kind === 'boolean').map((flag) => `--${flag.name}`));
+  const problems: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const eq = arg.indexOf('=');
+    if (eq < 0 || !booleans.has(arg.slice(0, eq))) continue;
+    const value = arg.slice(eq + 1);
+    if (value !== 'true' && value !== 'false') problems.push(`${arg.slice(0, eq)} takes no value (or =true / =false), not =${value}`);
+  }
+  return problems;
 }
 
 /** Every problem of these flags in parsed argv, in table order. */

@@ -13,8 +13,10 @@ import { redactSecrets } from '../http/redact.js';
 import { CHECK_COMMAND, checkCommand, runCheckCommand } from './commands/check.js';
 import { LOCK_COMMAND, lockCommand, runLockCommand } from './commands/lock.js';
 import { fastParse } from './fast-argv.js';
+import { visibleControls } from './visible-text.js';
 import { assertNoRefusedFlag } from './pip-compile-flags.js';
-import { UsageError } from './usage-error.js';
+import { UsageError, assertNoProblems } from './usage-error.js';
+import { booleanValueProblems } from './flag-values.js';
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('-v') || argv.includes('--verbose');
@@ -31,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     assertNoRefusedFlag(argv);
+    const command = [LOCK_COMMAND, CHECK_COMMAND].find((c) => c.name === argv[0]);
+    if (command) assertNoProblems(booleanValueProblems(command.flags, argv));
     // The everyday command lines skip yargs (cli/fast-argv.ts); everything else, help and
     // every usage error included, is yargs'.
     const fast = fastParse(argv, [LOCK_COMMAND, CHECK_COMMAND]);
@@ -135,15 +139,6 @@ function scrub(text: string): string {
   return visibleControls(redactSecrets(text, []));
 }
 
-/**
- * Control characters in a message shown as escapes: a message quotes input files, and a
- * pyproject's TOML escapes can carry terminal sequences (a title change, a screen clear) in a
- * file that shows none. Line breaks and tabs stay.
- */
-export function visibleControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /** Ctrl-C or SIGTERM: remove our temp files (the previous output is untouched by design) and exit. */
 function installSignalHandlers(): void {

@@ -5,6 +5,7 @@
  */
 import type { LockEvents } from '../api/lock.js';
 import { redactUrl } from '../http/redact.js';
+import { visibleControls } from './visible-text.js';
 
 export interface ReporterOptions {
   stream: NodeJS.WriteStream;
@@ -103,19 +104,19 @@ export class Reporter {
     if (this.#filesDone > 0) parts.push(`${this.#filesDone} file${this.#filesDone === 1 ? '' : 's'} downloaded and hashed, ${formatBytes(this.#bytes)}`);
     if (this.#cached > 0) parts.push(`${this.#cached} digest${this.#cached === 1 ? '' : 's'} from the cache`);
     const stats = parts.length > 0 ? ` (${parts.join('; ')})` : '';
-    this.#out.write(`${message}${stats}\n`);
+    this.#out.write(`${visibleControls(message)}${stats}\n`);
   }
 
   warn(message: string): void {
     if (this.#quiet) return;
     this.#clear();
-    this.#out.write(`warning: ${message}\n`);
+    this.#out.write(`warning: ${visibleControls(message)}\n`);
   }
 
   line(message: string): void {
     if (this.#quiet) return;
     this.#clear();
-    this.#out.write(message + '\n');
+    this.#out.write(visibleControls(message) + '\n');
   }
 
   /** Clears the status line before an error is printed. */

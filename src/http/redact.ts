@@ -42,8 +42,10 @@ export function userinfoSpans(text: string, mode: 'url' | 'text'): Array<[number
   const spans: Array<[number, number]> = [];
   const words = mode === 'url' ? [[0, text.length] as const] : wordsOf(text);
   for (const [wordStart, wordEnd] of words) {
-    const lastAt = text.lastIndexOf('@', wordEnd - 1);
-    if (lastAt < wordStart) continue;
+    // Searched within the word: from the end of the text it made long messages quadratic.
+    const inWord = text.slice(wordStart, wordEnd).lastIndexOf('@');
+    if (inWord < 0) continue;
+    const lastAt = wordStart + inWord;
     const starts: number[] = [];
     if (mode === 'url') {
       let first = wordStart;
@@ -57,6 +59,8 @@ export function userinfoSpans(text: string, mode: 'url' | 'text'): Array<[number
       starts.push(j);
       i = j - 1;
     }
+    for (const start of pathCollapsedAuthorities(text, wordStart, wordEnd)) starts.push(start);
+    starts.sort((a, b) => a - b);
     for (const start of starts) {
       if (start > lastAt) break;
       let end = start;
@@ -66,6 +70,19 @@ export function userinfoSpans(text: string, mode: 'url' | 'text'): Array<[number
     }
   }
   return mergeSpans(spans);
+}
+
+/**
+ * Authorities of URLs that were taken for file paths and came back resolved: `https://u:t@h/x`
+ * as a path is `https:/u:t@h/x` (the `//` collapsed), and `http:\\u:t@h` as a file URL is
+ * `http:%5C%5Cu:t@h`. A scheme followed by one `/`, or by `%5C%5C` / `%2F%2F`, starts one too.
+ */
+function pathCollapsedAuthorities(text: string, wordStart: number, wordEnd: number): number[] {
+  const starts: number[] = [];
+  const pattern = /(?:^|[^a-z0-9+.-])[a-z][a-z0-9+.-]*:(\/(?![/\\])|%5c%5c|%2f%2f)/gi;
+  const word = text.slice(wordStart, wordEnd);
+  for (let match = pattern.exec(word); match !== null; match = pattern.exec(word)) starts.push(wordStart + match.index + match[0].length);
+  return starts;
 }
 
 function isSlash(c: string | undefined): boolean {

@@ -89,3 +89,39 @@ test('control characters an input file carries (TOML escapes) are shown escaped 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A folder with a requirements.in, for command lines that fail before any request. */
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pin-hashes-usage-'));
+  writeFileSync(join(dir, 'requirements.in'), 'app\n');
+  return dir;
+}
+
+// Attacker cases (a pass over this session's command-line paths): each a usage or input error,
+// exit 2, no stack, and the token nowhere in the output.
+const HOSTILE_LINES: [string, string[], RegExp][] = [
+  ['a URL with a token given to --trusted-root: refused (a file is wanted), the token masked', ['--trusted-root', 'https://tok123@127.0.0.1:1/root.json'], /^error: --trusted-root takes a file, not a URL \(https:\/\/127\.0\.0\.1:1\/root\.json\)$/m],
+  ['a URL with a token given to -o', ['-o', 'http://u:tok123@127.0.0.1:1/out.txt'], /is not an existing folder/],
+  ['-o into a folder that does not exist: said before any download', ['-o', 'nodir/out.txt'], /^error: cannot write nodir\/out\.txt: .*nodir is not an existing folder$/m],
+  ['a find-links "URL" with backslashes and a token', ['-f', 'http:\\\\u:tok123@127.0.0.1:1/r'], /find-links|http:/],
+  ['--dry-run=1 (yargs would read false and write the lock)', ['--dry-run=1'], /^error: --dry-run takes no value \(or =true \/ =false\), not =1$/m],
+  ['--no-cache=yes', ['--no-cache=yes'], /--no-cache takes no value/],
+  ['--cache-dir= (would write the cache into the current folder)', ['--cache-dir='], /^error: --cache-dir needs a value$/m],
+  ['a trailing --cache-dir', ['--cache-dir'], /--cache-dir needs a value/],
+];
+
+for (const [name, args, message] of HOSTILE_LINES) {
+  test(`lock ${args.join(' ')}: ${name}`, async () => {
+    const dir = scratch();
+    try {
+      const result = await runCli(['lock', '--no-index', '-f', '.', '--python-version', '3.12', '--python-platform', 'x86_64-manylinux_2_36', ...args], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr + result.stdout, /tok123|internal error|\n\s+at /);
+      assert.equal(existsSync(join(dir, 'requirements.txt')), false, 'nothing written');
+      assert.deepEqual(readdirSync(dir).sort(), ['requirements.in'], 'no cache or other file in the working folder');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

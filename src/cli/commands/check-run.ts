@@ -1,6 +1,7 @@
 /** What `pin-hashes check` does once its flags are checked: loaded only then (lock, the common command, never loads check's pipeline). */
 import { check } from '../../api/check.js';
 import { Reporter } from '../reporter.js';
+import { visibleControls } from '../visible-text.js';
 import { withHeapTuning } from '../heap-tuning.js';
 
 export interface CheckCliFlags {
@@ -43,20 +44,20 @@ export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number)
   reporter.stop();
   // What the lock's digests were compared with: a reviewer sees where they came from.
   for (const index of result.indexes) reporter.line(`trusted index: ${index}`);
-  for (const disagreement of result.indexDisagreements) process.stderr.write(`error: ${disagreement.message}\n`);
+  for (const disagreement of result.indexDisagreements) process.stderr.write(`error: ${visibleControls(disagreement.message)}\n`);
   if (result.indexDisagreements.length > 0) {
     process.stderr.write(
       'hint: If the lock was made from this index on purpose, write it into the input file (-i URL, --extra-index-url URL) or PIP_INDEX_URL; otherwise the lock was edited: do not merge it.\n',
     );
   }
-  for (const disagreement of result.trustDisagreements) process.stderr.write(`error: ${disagreement}\n`);
+  for (const disagreement of result.trustDisagreements) process.stderr.write(`error: ${visibleControls(disagreement)}\n`);
   if (!result.current) {
-    process.stdout.write(result.diff);
+    process.stdout.write(visibleControls(result.diff));
     reporter.line(`${result.lockFile} is stale: run the "To update" command in its header, then commit the result.`);
   }
   for (const finding of result.findings) {
     const line = `${finding.fails ? 'error' : 'warning'}: [${finding.kind}] ${finding.message}`;
-    if (finding.fails) process.stderr.write(line + '\n');
+    if (finding.fails) process.stderr.write(visibleControls(line) + '\n');
     else reporter.line(line);
   }
   const failing = result.findings.filter((f) => f.fails).length;
