@@ -22,7 +22,7 @@
  * `node -e ''`. Not a test: the machine is noisy and the numbers are for people.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSdist, buildWheel, metadataText } from '../test/helpers/dists.js';
@@ -461,6 +461,7 @@ function lockEnv(digestCache: string): NodeJS.ProcessEnv {
  */
 async function warmUp(ctx: RunContext): Promise<void> {
   const scratch = join(ctx.work, 'warm-up');
+  mkdirSync(scratch);
   const env = lockEnv(join(scratch, 'cache'));
   await timed(ctx.server, process.execPath, [CLI, 'lock', 'requirements.in', '-i', ctx.server.url, ...ctx.set.target, '-q', '-o', join(scratch, 'lock.txt')], ctx.work, env);
   rmSync(scratch, { recursive: true, force: true });
