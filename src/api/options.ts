@@ -62,6 +62,14 @@ export interface LockOptions {
   requireAttestations?: string[] | undefined;
   /** Packages (or ':all:') whose new publisher, or lost attestations, are taken knowingly. */
   acceptPublishers?: string[] | undefined;
+  /** Leave out the `# via` comments (pip-compile's --no-annotate). */
+  noAnnotate?: boolean | undefined;
+  /** `# via` as one comment line per pin ('line') or one line per reason ('split', the default), as pip-compile. */
+  annotationStyle?: 'split' | 'line' | undefined;
+  /** Write `--index-url` / `--extra-index-url` lines pip obeys (pip-compile's --emit-index-url); never credentials. */
+  emitIndexUrl?: boolean | undefined;
+  /** Write `--find-links` lines pip obeys (pip-compile's --emit-find-links); paths relative to the lock. */
+  emitFindLinks?: boolean | undefined;
   /** Cooldown: a duration (`7d`, `P7D`) or a date; files uploaded after the cutoff are not used. */
   excludeNewer?: string | undefined;
   /** `NAME=DURATION|DATE|false`: per-package cooldowns (false: none for that package). */

@@ -1,12 +1,18 @@
 /** What `pin-hashes check` does once its flags are checked: loaded only then (lock, the common command, never loads check's pipeline). */
-import { check } from '../../api/check.js';
+import type { CheckResult, FindingKind } from '../../api/check.js';
+import type { CheckOptions } from '../../api/check-setup.js';
+import { UsageError } from '../usage-error.js';
 import { Reporter } from '../reporter.js';
 import { visibleControls } from '../visible-text.js';
 import { withHeapTuning } from '../heap-tuning.js';
 
+/** Findings about what the index serves now (--verify), as opposed to the lock's own text and inputs. */
+const INDEX_FINDINGS: ReadonlySet<FindingKind> = new Set<FindingKind>(['bytes-changed', 'file-gone', 'file-added', 'claims-disagree', 'version-gone', 'attestation-invalid', 'attestation-lost', 'publisher-changed']);
+
 export interface CheckCliFlags {
   lock: string | undefined;
   verify: boolean;
+  offline: boolean;
   json: boolean;
   concurrency: number;
   'trusted-root': string | undefined;
@@ -16,19 +22,26 @@ export interface CheckCliFlags {
 }
 
 export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number) => void): Promise<void> {
+  if (flags.offline && flags.verify) throw new UsageError('--offline and --verify exclude each other: --verify downloads every pinned file again.');
   const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
-  const result = await check({
+  const options: CheckOptions = {
     lockFile: flags.lock,
     verify: flags.verify,
+    offline: flags.offline,
     concurrency: flags.concurrency,
     trustedRoot: flags['trusted-root'],
     noVerifyAttestations: flags['no-verify-attestations'],
-    events: withHeapTuning(reporter.events()),
-  });
+    events: flags.offline ? reporter.events() : withHeapTuning(reporter.events()),
+  };
+  // Offline loads neither the resolver nor HTTP: a pre-commit hook runs it on every commit.
+  const result: CheckResult = flags.offline
+    ? await (await import('../../api/check-offline.js')).checkOffline(options)
+    : await (await import('../../api/check.js')).check(options);
   setExitCode(result.exitCode);
   if (flags.json) {
     const data = {
       lock: result.lockFile,
+      updateCommand: result.updateCommand,
       current: result.current,
       diff: result.diff,
       findings: result.findings,
@@ -42,8 +55,8 @@ export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number)
     return;
   }
   reporter.stop();
-  // What the lock's digests were compared with: a reviewer sees where they came from.
-  for (const index of result.indexes) reporter.line(`trusted index: ${index}`);
+  // What the lock's digests were compared with: a reviewer sees where they came from (offline compares none).
+  if (!flags.offline) for (const index of result.indexes) reporter.line(`trusted index: ${index}`);
   for (const disagreement of result.indexDisagreements) process.stderr.write(`error: ${visibleControls(disagreement.message)}\n`);
   if (result.indexDisagreements.length > 0) {
     process.stderr.write(
@@ -51,16 +64,14 @@ export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number)
     );
   }
   for (const disagreement of result.trustDisagreements) process.stderr.write(`error: ${visibleControls(disagreement)}\n`);
-  if (!result.current) {
-    process.stdout.write(visibleControls(result.diff));
-    reporter.line(`${result.lockFile} is stale: run the "To update" command in its header, then commit the result.`);
-  }
+  if (!result.current) process.stdout.write(visibleControls(result.diff));
   for (const finding of result.findings) {
     const line = `${finding.fails ? 'error' : 'warning'}: [${finding.kind}] ${finding.message}`;
     if (finding.fails) process.stderr.write(visibleControls(line) + '\n');
     else reporter.line(line);
   }
-  const failing = result.findings.filter((f) => f.fails).length;
+  if (!result.current) reporter.line(`${result.lockFile} is stale: run \`${visibleControls(result.updateCommand)}\` (the "To update" command in its header), then commit the result.`);
+  const failing = result.findings.filter((f) => f.fails && INDEX_FINDINGS.has(f.kind)).length;
   if (failing > 0) {
     reporter.line(
       `${failing} finding${failing === 1 ? '' : 's'}: the index no longer serves what was locked. Find out why before re-locking (pin-hashes lock -P NAME accepts the new files).`,
