@@ -21,7 +21,7 @@ import type { LockFormat } from '../lock/model.js';
 import { basename } from 'node:path';
 import type { CheckResult, Finding } from './check.js';
 import { setUpCheck, type CheckOptions } from './check-setup.js';
-import { regenerateCommand } from './command.js';
+import { regenerateArgv, regenerateCommand } from './command.js';
 import { inputsFingerprint } from './inputs-fingerprint.js';
 import type { PreparedRun } from './prepare.js';
 import { rootSourceLabel } from './source-labels.js';
@@ -50,6 +50,7 @@ export async function checkOffline(options: CheckOptions): Promise<CheckResult> 
   return {
     lockFile,
     updateCommand: regenerateCommand(run),
+    updateArgv: regenerateArgv(run),
     current: !findings.some((f) => f.fails),
     diff: '',
     findings,

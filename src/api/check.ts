@@ -20,7 +20,7 @@ import { provenanceOf, type FileProvenance, type ProvenanceDeps } from '../prove
 import { describePublisher, samePublisher } from '../provenance/publisher.js';
 import { packageProvenance } from '../provenance/record.js';
 import { setUpCheck, type CheckOptions } from './check-setup.js';
-import { regenerateCommand } from './command.js';
+import { regenerateArgv, regenerateCommand } from './command.js';
 import { checkOffline, integrityFindings } from './check-offline.js';
 
 export type { CheckOptions } from './check-setup.js';
@@ -71,6 +71,8 @@ export interface CheckResult {
   lockFile: string;
   /** The command that makes the lock current: its header's, as `lock` would write it now. */
   updateCommand: string;
+  /** Its arguments after `pin-hashes lock`. */
+  updateArgv: readonly string[];
   current: boolean;
   /** Unified diff from the file to what `lock` would write now; empty when current. */
   diff: string;
@@ -107,7 +109,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const warnings = [...regenerated.warnings];
   const findings = [...integrityFindings(text, run.format, basename(lockFile)), ...(options.verify ? await verifyPins(existing, run, warnings) : [])];
   const fails = diff !== '' || findings.some((f) => f.fails) || disagreements.length > 0 || trustDisagreements.length > 0;
-  return { lockFile, updateCommand: regenerateCommand(run), current: diff === '', diff, findings, warnings, indexes, indexDisagreements: disagreements, trustDisagreements, exitCode: fails ? 1 : 0 };
+  return { lockFile, updateCommand: regenerateCommand(run), updateArgv: regenerateArgv(run), current: diff === '', diff, findings, warnings, indexes, indexDisagreements: disagreements, trustDisagreements, exitCode: fails ? 1 : 0 };
 }
 
 /** Re-downloads every file of every pinned version, with no cache, and sets digests side by side. */

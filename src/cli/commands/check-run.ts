@@ -13,6 +13,7 @@ export interface CheckCliFlags {
   lock: string | undefined;
   verify: boolean;
   offline: boolean;
+  all: boolean;
   json: boolean;
   concurrency: number;
   'trusted-root': string | undefined;
@@ -33,27 +34,42 @@ export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number)
     noVerifyAttestations: flags['no-verify-attestations'],
     events: flags.offline ? reporter.events() : withHeapTuning(reporter.events()),
   };
+  if (flags.all) {
+    if (flags.lock !== undefined) throw new UsageError(`--all checks the locks pyproject.toml lists; leave out ${flags.lock}, or --all.`);
+    const results = await (await import('../../api/all-locks.js')).checkAll(options);
+    setExitCode(Math.max(0, ...results.map((r) => r.exitCode)));
+    if (flags.json) process.stdout.write(JSON.stringify(results.map(resultJson), null, 2) + '\n');
+    else for (const result of results) report(result, flags, reporter);
+    return;
+  }
   // Offline loads neither the resolver nor HTTP: a pre-commit hook runs it on every commit.
   const result: CheckResult = flags.offline
     ? await (await import('../../api/check-offline.js')).checkOffline(options)
     : await (await import('../../api/check.js')).check(options);
   setExitCode(result.exitCode);
   if (flags.json) {
-    const data = {
-      lock: result.lockFile,
-      updateCommand: result.updateCommand,
-      current: result.current,
-      diff: result.diff,
-      findings: result.findings,
-      warnings: result.warnings,
-      indexes: result.indexes,
-      indexDisagreements: result.indexDisagreements,
-      trustDisagreements: result.trustDisagreements,
-      exitCode: result.exitCode,
-    };
-    process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
     return;
   }
+  report(result, flags, reporter);
+}
+
+function resultJson(result: CheckResult): unknown {
+  return {
+    lock: result.lockFile,
+    updateCommand: result.updateCommand,
+    current: result.current,
+    diff: result.diff,
+    findings: result.findings,
+    warnings: result.warnings,
+    indexes: result.indexes,
+    indexDisagreements: result.indexDisagreements,
+    trustDisagreements: result.trustDisagreements,
+    exitCode: result.exitCode,
+  };
+}
+
+function report(result: CheckResult, flags: CheckCliFlags, reporter: Reporter): void {
   reporter.stop();
   // What the lock's digests were compared with: a reviewer sees where they came from (offline compares none).
   if (!flags.offline) for (const index of result.indexes) reporter.line(`trusted index: ${index}`);

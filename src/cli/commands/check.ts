@@ -11,6 +11,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_LOCK_FILE } from '../../api/lock-flags.js'
 const CHECK_FLAGS: readonly FastFlag[] = [
   { name: 'verify', kind: 'boolean' },
   { name: 'offline', kind: 'boolean' },
+  { name: 'all', kind: 'boolean' },
   { name: 'json', kind: 'boolean' },
   { name: 'concurrency', kind: 'number', range: [1, 64], default: DEFAULT_CONCURRENCY },
   { name: 'trusted-root', kind: 'string' },
@@ -46,6 +47,7 @@ export function checkCommand(
           default: false,
           describe: 'No network: the lock is as pin-hashes wrote it, was made from the inputs as they are now, and pins every direct requirement (for pre-commit hooks)',
         })
+        .option('all', { type: 'boolean', default: false, describe: 'Check every lock pyproject.toml lists in [tool.pin-hashes] locks' })
         .option('json', { type: 'boolean', default: false, describe: 'Print findings and the diff as JSON on stdout' })
         .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Downloads at once' })
         .option('trusted-root', { type: 'string', describe: "The Sigstore trust root CI accepts, when the lock's header names one (default: the embedded production root)" })

@@ -1,5 +1,8 @@
 /** What `pin-hashes lock` does once its flags are checked: loaded only then, so --help and --version stay fast. */
-import { lock } from '../../api/lock.js';
+import { lock, type LockResult } from '../../api/lock.js';
+import { lockAll } from '../../api/all-locks.js';
+import { LOCK_SET_FILE } from '../../api/lock-set.js';
+import { UsageError } from '../usage-error.js';
 import { describeChange } from '../../api/changes.js';
 import { LOCK_FLAGS } from '../../api/lock-flags.js';
 import type { LockOptions } from '../../api/options.js';
@@ -27,26 +30,38 @@ function lockOptionsOf(flags: LockCliFlags): LockOptions {
 export async function runLock(flags: LockCliFlags, notes: readonly string[] = []): Promise<void> {
   const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
   for (const note of notes) reporter.line(`note: ${note}`);
-  const result = await lock({ ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) });
-  if (flags.json) {
-    process.stdout.write(
-      JSON.stringify(
-        {
-          output: result.outputPath,
-          outcome: result.outcome,
-          recalled: result.recalled,
-          header: { ...result.lock.header, cooldown: result.lock.header.cooldown ? cooldownJson(result.lock.header.cooldown) : undefined },
-          // URLs can carry signed query tokens: shown redacted, as everywhere else.
-          packages: result.lock.packages.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, url: redactUrl(f.url) })) })),
-          changes: result.changes,
-          warnings: result.warnings,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+  const options: LockOptions = { ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) };
+  if (flags['all'] === true) {
+    if (flags.inputs.length > 0) throw new UsageError(`--all locks what ${LOCK_SET_FILE} lists; leave out the inputs (${flags.inputs.join(' ')}), or --all.`);
+    if (options.outputFile !== undefined) throw new UsageError(`--all writes each lock to the output-file its ${LOCK_SET_FILE} entry names; leave out -o.`);
+    const { inputs: _none, ...shared } = options;
+    const results = await lockAll(shared);
+    if (flags.json) process.stdout.write(JSON.stringify(results.map(resultJson), null, 2) + '\n');
+    else for (const result of results) reportResult(result, reporter);
     return;
   }
+  const result = await lock(options);
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
+    return;
+  }
+  reportResult(result, reporter);
+}
+
+function resultJson(result: LockResult): unknown {
+  return {
+    output: result.outputPath,
+    outcome: result.outcome,
+    recalled: result.recalled,
+    header: { ...result.lock.header, cooldown: result.lock.header.cooldown ? cooldownJson(result.lock.header.cooldown) : undefined },
+    // URLs can carry signed query tokens: shown redacted, as everywhere else.
+    packages: result.lock.packages.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, url: redactUrl(f.url) })) })),
+    changes: result.changes,
+    warnings: result.warnings,
+  };
+}
+
+function reportResult(result: LockResult, reporter: Reporter): void {
   if (result.outcome === 'stdout') {
     reporter.stop();
     process.stdout.write(result.content);
