@@ -17,14 +17,20 @@ export interface CheckCliFlags {
 
 export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number) => void): Promise<void> {
   const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
-  const result = await check({
-    lockFile: flags.lock,
-    verify: flags.verify,
-    concurrency: flags.concurrency,
-    trustedRoot: flags['trusted-root'],
-    noVerifyAttestations: flags['no-verify-attestations'],
-    events: withHeapTuning(reporter.events()),
-  });
+  let result;
+  try {
+    result = await check({
+      lockFile: flags.lock,
+      verify: flags.verify,
+      concurrency: flags.concurrency,
+      trustedRoot: flags['trusted-root'],
+      noVerifyAttestations: flags['no-verify-attestations'],
+      events: withHeapTuning(reporter.events()),
+    });
+  } finally {
+    // Gone before the findings, and before main prints an error.
+    reporter.stop();
+  }
   setExitCode(result.exitCode);
   if (flags.json) {
     const data = {
@@ -41,7 +47,6 @@ export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number)
     process.stdout.write(JSON.stringify(data, null, 2) + '\n');
     return;
   }
-  reporter.stop();
   // What the lock's digests were compared with: a reviewer sees where they came from.
   for (const index of result.indexes) reporter.line(`trusted index: ${index}`);
   for (const disagreement of result.indexDisagreements) process.stderr.write(`error: ${visibleControls(disagreement.message)}\n`);

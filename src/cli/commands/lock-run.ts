@@ -27,7 +27,13 @@ function lockOptionsOf(flags: LockCliFlags): LockOptions {
 export async function runLock(flags: LockCliFlags, notes: readonly string[] = []): Promise<void> {
   const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
   for (const note of notes) reporter.line(`note: ${note}`);
-  const result = await lock({ ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) });
+  let result;
+  try {
+    result = await lock({ ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) });
+  } finally {
+    // Gone before the summary, and before main prints an error: never "Hashing: 3/9 fileserror: ...".
+    reporter.stop();
+  }
   if (flags.json) {
     process.stdout.write(
       JSON.stringify(
@@ -48,7 +54,6 @@ export async function runLock(flags: LockCliFlags, notes: readonly string[] = []
     return;
   }
   if (result.outcome === 'stdout') {
-    reporter.stop();
     process.stdout.write(result.content);
     return;
   }
