@@ -6,6 +6,8 @@
 export interface Screen {
   /** The rows as a person would read them, trailing spaces trimmed. */
   rows: string[];
+  /** The same text as lines: a row the terminal wrapped is joined to the next again. */
+  lines: string[];
   /** A redraw in place ran past the last column (the terminal wrapped it onto a new row). */
   overflowed: boolean;
   /** The text of each redraw in place: what followed a \r up to the next \r (not a \n: that was a line). */
@@ -18,6 +20,8 @@ export interface Screen {
  */
 export function playTerminal(output: string, columns: number, lineFeedReturns = true): Screen {
   const rows: string[][] = [[]];
+  /** Rows that continue the row before them (the terminal wrapped there). */
+  const continued = new Set<number>();
   let row = 0;
   let col = 0;
   let overflowed = false;
@@ -33,7 +37,12 @@ export function playTerminal(output: string, columns: number, lineFeedReturns = 
   };
   for (let i = 0; i < output.length; i++) {
     const c = output[i]!;
-    if (c === '\r') {
+    if (c === '\r' && output[i + 1] === '\n') {
+      // A line's end as a pseudo-terminal sends it: what followed the last \r was a line, not a redraw.
+      frame = undefined;
+      frameWrapped = false;
+      col = 0;
+    } else if (c === '\r') {
       endFrame();
       frame = '';
       col = 0;
@@ -55,6 +64,7 @@ export function playTerminal(output: string, columns: number, lineFeedReturns = 
         if (frame !== undefined) frameWrapped = true;
         row++;
         rows[row] ??= [];
+        continued.add(row);
         col = 0;
       }
       const line = rows[row]!;
@@ -65,10 +75,20 @@ export function playTerminal(output: string, columns: number, lineFeedReturns = 
     }
   }
   endFrame();
-  return { rows: rows.map((r) => r.join('').trimEnd()), overflowed, frames };
+  const lines: string[] = [];
+  rows.forEach((r, i) => {
+    if (continued.has(i) && lines.length > 0) lines[lines.length - 1] += r.join('');
+    else lines.push(r.join(''));
+  });
+  return { rows: rows.map((r) => r.join('').trimEnd()), lines: lines.map((l) => l.trimEnd()), overflowed, frames };
 }
 
 /** The rows that have text. */
 export function visibleRows(screen: Screen): string[] {
   return screen.rows.filter((r) => r !== '');
+}
+
+/** The lines that have text, wrapped rows joined. */
+export function visibleLines(screen: Screen): string[] {
+  return screen.lines.filter((l) => l !== '');
 }
