@@ -13,8 +13,6 @@ import { formatBytes, progressLine, type Phase } from './progress-line.js';
 import { FileTally, RateMeter } from './transfer-tally.js';
 import { visibleControls } from './visible-text.js';
 
-export { formatBytes } from './progress-line.js';
-
 export interface ReporterOptions {
   stream: NodeJS.WriteStream;
   quiet: boolean;

@@ -14,7 +14,9 @@ import { playTerminal, visibleLines } from '../helpers/terminal.js';
 const TARGET = ['--python-version', '3.11.7', '--python-platform', 'x86_64-manylinux_2_36'];
 const COLUMNS = 60;
 
-const noScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0 ? false : 'util-linux script is not installed';
+// Skipped on a machine without util-linux's script, but never under CI: there it runs, and fails.
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+const noScript = hasScript || process.env['CI'] ? false : 'util-linux script is not installed';
 
 function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
