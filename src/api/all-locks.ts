@@ -10,14 +10,26 @@ import { regenerateArgv } from './command.js';
 import { lock, type LockResult } from './lock.js';
 import { LOCK_FLAGS, readHeaderArgv } from './lock-flags.js';
 import { readLockSet, LOCK_SET_FILE, type LockSetEntry } from './lock-set.js';
-import type { LockOptions } from './options.js';
+import type { LockEvents, LockOptions } from './options.js';
 import { defaultOutput, prepareRun } from './prepare.js';
 
+/** What a caller sees of each lock of the set: before it starts, its events, its result. */
+export interface PerLock {
+  before?: () => void;
+  events?: () => LockEvents;
+  after?: (result: LockResult) => void;
+}
+
 /** `options`: the command line's, for every lock; an entry's own keys replace them. */
-export async function lockAll(options: Omit<LockOptions, 'inputs'>): Promise<LockResult[]> {
+export async function lockAll(options: Omit<LockOptions, 'inputs'>, perLock: PerLock = {}): Promise<LockResult[]> {
   const cwd = options.cwd ?? process.cwd();
   const results: LockResult[] = [];
-  for (const entry of await readLockSet(cwd)) results.push(await lock({ ...options, ...entry, cwd }));
+  for (const entry of await readLockSet(cwd)) {
+    perLock.before?.();
+    const result = await lock({ ...options, ...entry, cwd, events: perLock.events?.() ?? options.events });
+    perLock.after?.(result);
+    results.push(result);
+  }
   return results;
 }
 

@@ -1,4 +1,5 @@
 import type { ArtifactStoreEvents } from '../download/artifact-store.js';
+import type { IndexedFile } from '../package-index/types.js';
 import type { TimeoutSettings } from '../http/client.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { PackageName } from '../pep/names.js';
@@ -10,6 +11,12 @@ export interface LockEvents extends ArtifactStoreEvents {
   onPageFromCache?: (url: string) => void;
   onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
   onResolved?: (packages: number, files: number) => void;
+  /**
+   * Right after onResolved: the files the hashing phase will list (their URLs, and each one's
+   * claimed size when the index gives one), so a progress display can count what is left to
+   * download. Some may be done already (hashed during resolution, or in the digest cache).
+   */
+  onFilesToHash?: (files: readonly IndexedFile[]) => void;
   /** Nothing the lock depends on changed: the last run's result stands (until `freshUntil`). */
   onRecalled?: (freshUntil: Date) => void;
   onWarning?: (message: string) => void;

@@ -248,8 +248,10 @@ async function hashPins(run: PreparedRun, params: PipelineParams, session: Sessi
       return session.provider.lockFiles(pkg, pkg.yanked);
     }),
   );
-  session.readAhead.finish(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
-  config.events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
+  const toHash = fileLists.flatMap((files) => files ?? []);
+  session.readAhead.finish(new Set(toHash.map((file) => file.url)));
+  config.events.onResolved?.(resolution.packages.length, toHash.length);
+  config.events.onFilesToHash?.(toHash);
   const attestations = config.attestations;
   const hashing: HashingContext = {
     store: session.store,

@@ -36,16 +36,20 @@ export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number)
   };
   if (flags.all) {
     if (flags.lock !== undefined) throw new UsageError(`--all checks the locks pyproject.toml lists; leave out ${flags.lock}, or --all.`);
-    const results = await (await import('../../api/all-locks.js')).checkAll(options);
+    const results = await (await import('../../api/all-locks.js')).checkAll(options).finally(() => reporter.stop());
     setExitCode(Math.max(0, ...results.map((r) => r.exitCode)));
     if (flags.json) process.stdout.write(JSON.stringify(results.map(resultJson), null, 2) + '\n');
     else for (const result of results) report(result, flags, reporter);
     return;
   }
   // Offline loads neither the resolver nor HTTP: a pre-commit hook runs it on every commit.
-  const result: CheckResult = flags.offline
-    ? await (await import('../../api/check-offline.js')).checkOffline(options)
-    : await (await import('../../api/check.js')).check(options);
+  let result: CheckResult;
+  try {
+    result = flags.offline ? await (await import('../../api/check-offline.js')).checkOffline(options) : await (await import('../../api/check.js')).check(options);
+  } finally {
+    // Gone before the findings, and before main prints an error.
+    reporter.stop();
+  }
   setExitCode(result.exitCode);
   if (flags.json) {
     process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');

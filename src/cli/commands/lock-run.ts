@@ -28,19 +28,35 @@ function lockOptionsOf(flags: LockCliFlags): LockOptions {
 
 /** `notes`: said before the run (pip-compile flags that need nothing done, cli/pip-compile-flags.ts). */
 export async function runLock(flags: LockCliFlags, notes: readonly string[] = []): Promise<void> {
-  const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
+  const newReporter = (): Reporter => new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
+  const reporter = newReporter();
   for (const note of notes) reporter.line(`note: ${note}`);
-  const options: LockOptions = { ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) };
   if (flags['all'] === true) {
+    const { inputs: _none, ...shared } = lockOptionsOf(flags);
     if (flags.inputs.length > 0) throw new UsageError(`--all locks what ${LOCK_SET_FILE} lists; leave out the inputs (${flags.inputs.join(' ')}), or --all.`);
-    if (options.outputFile !== undefined) throw new UsageError(`--all writes each lock to the output-file its ${LOCK_SET_FILE} entry names; leave out -o.`);
-    const { inputs: _none, ...shared } = options;
-    const results = await lockAll(shared);
+    if (shared.outputFile !== undefined) throw new UsageError(`--all writes each lock to the output-file its ${LOCK_SET_FILE} entry names; leave out -o.`);
+    // One reporter per lock: its progress line and its summary's counts are that lock's.
+    let current = reporter;
+    const results = await lockAll(shared, {
+      events: () => withHeapTuning(current.events()),
+      before: () => {
+        current = newReporter();
+      },
+      after: (result) => {
+        current.stop();
+        if (!flags.json) reportResult(result, current);
+      },
+    }).finally(() => current.stop());
     if (flags.json) process.stdout.write(JSON.stringify(results.map(resultJson), null, 2) + '\n');
-    else for (const result of results) reportResult(result, reporter);
     return;
   }
-  const result = await lock(options);
+  let result;
+  try {
+    result = await lock({ ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) });
+  } finally {
+    // Gone before the summary, and before main prints an error: never "Hashing: 3/9 fileserror: ...".
+    reporter.stop();
+  }
   if (flags.json) {
     process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
     return;
@@ -63,7 +79,6 @@ function resultJson(result: LockResult): unknown {
 
 function reportResult(result: LockResult, reporter: Reporter): void {
   if (result.outcome === 'stdout') {
-    reporter.stop();
     process.stdout.write(result.content);
     return;
   }
