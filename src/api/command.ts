@@ -46,6 +46,7 @@ export function displayPath(base: string, path: string): string {
   return rel.split(sep).join('/');
 }
 
-function shellQuote(word: string): string {
+/** A word as a POSIX shell (and pip's shlex reading of a requirements file's options) reads it back. */
+export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

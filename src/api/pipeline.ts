@@ -34,6 +34,7 @@ import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
 import type { LockEvents } from './options.js';
 import { emittedOptions } from './emitted-options.js';
+import { openIndexAccess, revalidateFor, type IndexAccess } from './index-access.js';
 import { inputsFingerprint } from './inputs-fingerprint.js';
 import { rootSourceLabel } from './source-labels.js';
 import { displayPath, regenerateArgv, regenerateCommand } from './command.js';
@@ -49,6 +50,8 @@ export interface PipelineParams {
   reuse?: ReadonlyMap<PackageName, ExistingPin> | undefined;
   /** The previous lock's pins: their provenance records are the publishers pinned. */
   previous?: ReadonlyMap<PackageName, ExistingPin> | undefined;
+  /** Opened by the caller, with its first requests already sent (api/index-access.ts). */
+  access?: IndexAccess | undefined;
 }
 
 export interface PipelineResult {
@@ -88,6 +91,8 @@ export interface SessionOptions {
   hashAhead?: boolean | undefined;
   /** Revalidate these projects' stored pages even while fresh (-P, -U, --refresh). */
   revalidate?: ((name: PackageName) => boolean) | undefined;
+  /** The HTTP client and index client, when the caller opened them first (to send early requests). */
+  access?: IndexAccess | undefined;
 }
 
 /** Once per index: a wheel's dependencies needed its whole download (no usable `.metadata` file, no ranges). */
@@ -106,25 +111,11 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   const { cache } = sessionOptions;
   const { config, target } = run;
   const { events, retry, concurrency } = config;
-  // `concurrency` artifact downloads per host; index pages and metadata have a lane of their own.
-  const http = new HttpClient({
-    timeouts: config.timeouts,
-    userAgent: `pin-hashes/${VERSION}`,
-    maxSocketsPerHost: concurrency,
-    netrc: run.netrc.netrc,
-  });
+  const { http, index } = sessionOptions.access ?? openIndexAccess(run, cache, sessionOptions.revalidate ?? (() => false));
   const ledger = createMetadataLedger();
   const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
   const metadata = new MetadataService({ http, store, retry, cache, ledger, onWholeDownloadForMetadata: slowIndexNotice(events) });
-  const revalidate = sessionOptions.revalidate ?? (() => false);
   const noUploadTimes = new Set<string>();
-  const index = new IndexClient(
-    http,
-    { indexes: run.indexes.map((index) => index.fetch), findLinks: run.findLinks, mergeIndexes: config.indexStrategy === 'unsafe-best-match' },
-    retry,
-    { onPage: events.onPage, onPageFromCache: events.onPageFromCache, onRetry: events.onRetry, onWarning: events.onWarning },
-    cache ? { cache, mustRevalidate: (name) => config.refresh || revalidate(name) } : undefined,
-  );
   const provider: IndexProvider = new IndexProvider({
     index,
     http,
@@ -179,7 +170,8 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
       cache: params.cache,
       preferences: params.preferences,
       hashAhead: params.reuse === undefined,
-      revalidate: (name) => upgrade === 'all' || upgrade.has(name),
+      revalidate: revalidateFor(upgrade),
+      access: params.access,
     },
     warnings,
   );

@@ -95,19 +95,7 @@ export interface PreparedRun {
 export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  const inputs = options.inputs.length > 0 ? options.inputs : ['requirements.in'];
-  const outputPath = options.outputFile === '-' ? null : resolvePath(cwd, options.outputFile ?? defaultOutput(inputs));
-  for (const inputPath of inputs) {
-    if (outputPath !== null && resolvePath(cwd, inputPath) === outputPath) {
-      throw new PinHashesError('OUTPUT_IS_INPUT', `The output ${inputPath} would overwrite the input ${inputPath}`, {
-        exitCode: 2,
-        hint: 'Name the output with -o, e.g. -o requirements.txt for requirements.in.',
-      });
-    }
-  }
-  if (outputPath !== null) await assertOutputFolder(outputPath, options.outputFile ?? defaultOutput(inputs));
-  const format = lockFormat(options.format, outputPath);
-  if (format === 'pylock') refuseRequirementsTxtLayout(options);
+  const { inputs, outputPath, format } = await outputOf(options);
   const selection = { extras: options.extras ?? [], allExtras: options.allExtras ?? false, groups: options.groups ?? [] };
   const input = await readInputs(inputs, { env, cwd, selection, constraints: options.constraints ?? [] });
   // Values the input expanded from ${VAR}: masked in every message from now on, shown as ${VAR}.
@@ -134,6 +122,28 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   }
   const attestations = options.noVerifyAttestations ? null : await attestationConfig(options, cwd);
   return { config: runConfig(options, env, attestations), cwd, env, inputs, outputPath, format, input, target, formats, indexes, findLinks, warnings, netrc };
+}
+
+/**
+ * Where the lock goes and in which format, with every check of those that needs no input read:
+ * `lock --all` makes them for every lock of its list before the first one is written.
+ */
+export async function outputOf(options: LockOptions): Promise<{ inputs: string[]; outputPath: string | null; format: LockFormat }> {
+  const cwd = options.cwd ?? process.cwd();
+  const inputs = options.inputs.length > 0 ? options.inputs : ['requirements.in'];
+  const outputPath = options.outputFile === '-' ? null : resolvePath(cwd, options.outputFile ?? defaultOutput(inputs));
+  for (const inputPath of inputs) {
+    if (outputPath !== null && resolvePath(cwd, inputPath) === outputPath) {
+      throw new PinHashesError('OUTPUT_IS_INPUT', `The output ${inputPath} would overwrite the input ${inputPath}`, {
+        exitCode: 2,
+        hint: 'Name the output with -o, e.g. -o requirements.txt for requirements.in.',
+      });
+    }
+  }
+  if (outputPath !== null) await assertOutputFolder(outputPath, options.outputFile ?? defaultOutput(inputs));
+  const format = lockFormat(options.format, outputPath);
+  if (format === 'pylock') refuseRequirementsTxtLayout(options);
+  return { inputs, outputPath, format };
 }
 
 /** The format the output's name asks for; an explicit --format must agree with it (pip reads a pylock only under its PEP 751 name). */

@@ -1,10 +1,11 @@
 /**
- * A lock's own digest, written into it: sha256 of the file without the line that holds it. It
- * proves the body is what pin-hashes wrote. A bot that regenerates the pins with another tool
- * under our header (Dependabot re-running pip-compile, a hand edit) changes the body but cannot
- * know to update the digest, and `check --offline` sees that without a request. It is not a
- * signature: anyone can recompute it, so it catches accidents and tools, not a forger (`check`
- * online, which regenerates the lock, is the proof against that).
+ * A lock's own digest, written into it: sha256 of the file as it is with the digest itself
+ * written as 64 zeros (so the line's place is covered too: moved into the body, a comment line
+ * ends pip's reading of a requirement's hashes). It shows the body is what pin-hashes wrote. A
+ * bot that changes the pins under our header (Dependabot or Renovate updating a requirements.txt,
+ * pip-compile run over it, a hand edit) cannot know to update it, and `check --offline` sees that
+ * without a request. It is not a signature: anyone can recompute it, so it catches accidents and
+ * tools, not a forger (`check` online, which regenerates the lock, is the proof against that).
  *
  * Line endings are read as `\n`: a checkout with `core.autocrlf` must not look like an edit.
  */
@@ -15,8 +16,8 @@ const PLACEHOLDER = '0'.repeat(64);
 
 const LINE: Record<LockFormat, { readonly pattern: RegExp; readonly write: (hex: string) => string }> = {
   'requirements-txt': {
-    pattern: /^# lock-sha256: ([0-9a-f]{64}) \(of this file without this line\)\r?$/m,
-    write: (hex) => `# lock-sha256: ${hex} (of this file without this line)`,
+    pattern: /^# lock-sha256: ([0-9a-f]{64}) \(of this file, with this digest as zeros\)\r?$/m,
+    write: (hex) => `# lock-sha256: ${hex} (of this file, with this digest as zeros)`,
   },
   pylock: {
     pattern: /^lock-sha256 = "([0-9a-f]{64})"\r?$/m,
@@ -34,8 +35,7 @@ export function seal(text: string, format: LockFormat): string {
   const line = digestPlaceholder(format);
   const at = text.indexOf(`${line}\n`);
   if (at === -1) throw new Error(`Assertion failed: the ${format} renderer wrote no digest line`);
-  const without = text.slice(0, at) + text.slice(at + line.length + 1);
-  return text.slice(0, at) + LINE[format].write(digestOf(without)) + text.slice(at + line.length);
+  return text.slice(0, at) + LINE[format].write(digestOf(text)) + text.slice(at + line.length);
 }
 
 export type DigestStatus =
@@ -49,10 +49,9 @@ export function digestStatus(text: string, format: LockFormat): DigestStatus {
   const match = LINE[format].pattern.exec(text);
   if (match === null) return { kind: 'absent' };
   const recorded = match[1] ?? '';
-  // The line goes with its line ending; what is left is hashed as the renderer hashed it.
-  const end = match.index + match[0].length;
-  const without = text.slice(0, match.index) + text.slice(text[end] === '\n' ? end + 1 : end);
-  const actual = digestOf(without);
+  // Hashed as the renderer hashed it: with the placeholder where the digest stands.
+  const start = match.index + match[0].indexOf(recorded);
+  const actual = digestOf(text.slice(0, start) + PLACEHOLDER + text.slice(start + recorded.length));
   return actual === recorded ? { kind: 'sealed' } : { kind: 'mismatch', recorded, actual };
 }
 

@@ -4,7 +4,7 @@ import { lockAll } from '../../api/all-locks.js';
 import { LOCK_SET_FILE } from '../../api/lock-set.js';
 import { UsageError } from '../usage-error.js';
 import { describeChange } from '../../api/changes.js';
-import { LOCK_FLAGS } from '../../api/lock-flags.js';
+import { LOCK_FLAGS, plainValues } from '../../api/lock-flags.js';
 import type { LockOptions } from '../../api/options.js';
 import { redactUrl } from '../../http/redact.js';
 import { provenanceSummary } from '../../api/provenance-summary.js';
@@ -34,7 +34,12 @@ export async function runLock(flags: LockCliFlags, notes: readonly string[] = []
   if (flags['all'] === true) {
     const { inputs: _none, ...shared } = lockOptionsOf(flags);
     if (flags.inputs.length > 0) throw new UsageError(`--all locks what ${LOCK_SET_FILE} lists; leave out the inputs (${flags.inputs.join(' ')}), or --all.`);
-    if (shared.outputFile !== undefined) throw new UsageError(`--all writes each lock to the output-file its ${LOCK_SET_FILE} entry names; leave out -o.`);
+    const shaping = LOCK_FLAGS.filter((flag) => flag.header !== undefined && plainValues(flag, shared).length > 0).map((flag) => `--${flag.name}`);
+    if (shaping.length > 0) {
+      throw new UsageError(
+        `with --all, what shapes the locks comes from ${LOCK_SET_FILE} only (so check --all can hold the locks to it): put ${shaping.join(', ')} into [tool.pin-hashes] (for every lock) or into a lock's entry, as ${shaping.map((f) => f.slice(2)).join(', ')} = ...`,
+      );
+    }
     // One reporter per lock: its progress line and its summary's counts are that lock's.
     let current = reporter;
     const results = await lockAll(shared, {

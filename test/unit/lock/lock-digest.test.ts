@@ -21,6 +21,17 @@ const CASES: [string, string, 'requirements-txt' | 'pylock', 'sealed' | 'absent'
   ['a digest in upper case (not ours)', sealedReq.replace(/lock-sha256: ([0-9a-f]+)/, (_, hex: string) => `lock-sha256: ${hex.toUpperCase()}`), 'requirements-txt', 'absent'],
   ['a pylock package added', sealedPylock.replace('lock-version = "1.0"', 'lock-version = "1.0"\n[[packages]]\nname = "x"'), 'pylock', 'mismatch'],
   ['the placeholder left as it is', REQUIREMENTS, 'requirements-txt', 'mismatch'],
+  // pip ends a requirement's continued line at a comment: the hash after it would be dropped.
+  [
+    'the digest line moved, unchanged, between a pin and its hash',
+    (() => {
+      const line = /^# lock-sha256: .*$/m.exec(sealedReq)?.[0] ?? '';
+      return sealedReq.replace(`${line}\n`, '').replace('a==1.0 \\\n', `a==1.0 \\\n${line}\n`);
+    })(),
+    'requirements-txt',
+    'mismatch',
+  ],
+  ['the digest line moved to the end', sealedReq.replace(/^(# lock-sha256: .*\n)([\s\S]*)$/m, '$2$1'), 'requirements-txt', 'mismatch'],
 ];
 
 for (const [name, text, format, expected] of CASES) {
@@ -31,7 +42,7 @@ for (const [name, text, format, expected] of CASES) {
 
 test('seal fills in the placeholder only', () => {
   assert.equal(sealedReq.split('\n').length, REQUIREMENTS.split('\n').length);
-  assert.match(sealedReq, /^# lock-sha256: [0-9a-f]{64} \(of this file without this line\)$/m);
+  assert.match(sealedReq, /^# lock-sha256: [0-9a-f]{64} \(of this file, with this digest as zeros\)$/m);
   assert.doesNotMatch(sealedReq, /0{64}/);
   assert.throws(() => seal('no placeholder\n', 'requirements-txt'), /wrote no digest line/);
 });

@@ -80,7 +80,7 @@ test('renders the shape pip 23 accepts and pip-compile users know', () => {
       '#',
       `# attestations: PEP 740, verified with Sigstore trust root sha256:${h('e')}`,
       '#',
-      '# lock-sha256: <digest> (of this file without this line)',
+      '# lock-sha256: <digest> (of this file, with this digest as zeros)',
       '#',
       'certifi==2026.7.22 \\',
       `    --hash=sha256:${h('c')}`,
@@ -128,7 +128,7 @@ test('the inputs fingerprint sits above the digest line', () => {
   const text = withoutDigest(renderRequirementsTxt({ ...lock, header: { ...lock.header, inputsSha256: h('f') } }));
   assert.deepEqual(text.split('\n').slice(HEADER.length, HEADER.length + 3), [
     `# inputs-sha256: ${h('f')} (check --offline compares it with the inputs)`,
-    '# lock-sha256: <digest> (of this file without this line)',
+    '# lock-sha256: <digest> (of this file, with this digest as zeros)',
     '#',
   ]);
 });
