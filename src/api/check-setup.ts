@@ -6,6 +6,8 @@
 import { UnreadableFileError, readBoundedText } from '../fs/bounded-read.js';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { PinHashesError } from '../errors.js';
+import { outsideRoot, projectRoot } from '../fs/project-scope.js';
+import { isUrl } from '../http/url-text.js';
 import { readLock, type ExistingLock } from '../lock/read.js';
 import { indexSettingsFromEnv } from '../package-index/env.js';
 import { displayIndex, indexDisagreements, indexesNamedOutsideHeader, type IndexDisagreement } from './index-trust.js';
@@ -85,12 +87,37 @@ export async function setUpCheck(options: CheckOptions): Promise<CheckSetup> {
     events: options.events,
   };
   refuseFutureReference(existing.cooldownReference, lockName);
+  refuseFilesOutside(lockOptions, lockFile, lockName);
   const run = await prepareRun(lockOptions);
   const trustDisagreements = await trustRootDisagreements(lockOptions, options, lockName);
   const headerIndexes = lockOptions.noIndex ? [] : [...(lockOptions.indexUrl ? [lockOptions.indexUrl] : []), ...(lockOptions.extraIndexUrls ?? [])];
   const disagreements = indexDisagreements(headerIndexes, indexesNamedOutsideHeader(run.input, indexSettingsFromEnv(run.env)));
   const indexes = run.indexes.map((index) => displayIndex(index.written));
   return { text, lockName, lockFile, existing, lockOptions, run, indexes, indexDisagreements: disagreements, trustDisagreements };
+}
+
+/**
+ * The files a header names, read by check on whatever commit it is given: inside the repository
+ * (fs/project-scope.ts). pin-hashes writes them relative to the lock's folder; `-c ../../.netrc`
+ * or an absolute path is an edit, and would have check read (and quote) a file of the machine.
+ */
+function refuseFilesOutside(options: LockOptions, lockFile: string, lockName: string): void {
+  const base = dirname(lockFile);
+  const root = projectRoot(base);
+  const named: [string, string][] = [
+    ...options.inputs.map((p): [string, string] => ['input', p]),
+    ...(options.constraints ?? []).filter((p) => !isUrl(p)).map((p): [string, string] => ['-c', p]),
+    ...(options.findLinks ?? []).filter((p) => !isUrl(p)).map((p): [string, string] => ['--find-links', p]),
+    ...(options.trustedRoot === undefined ? [] : [['--trusted-root', options.trustedRoot] as [string, string]]),
+  ];
+  for (const [what, path] of named) {
+    const why = outsideRoot(path, base, root);
+    if (why === undefined) continue;
+    throw new PinHashesError('BAD_LOCK_HEADER', `${lockName}: the header's command names ${what} ${path}, which is not inside the repository (${why})`, {
+      exitCode: 1,
+      hint: `pin-hashes writes the files a lock is made from relative to its folder, inside ${root}: the header was edited (do not merge it), or make the lock again from files in the repository.`,
+    });
+  }
 }
 
 /** Clocks disagree a little; a reference further ahead than this is an edit, not skew. */

@@ -14,7 +14,7 @@ import type { RequirementsInput } from '../requirements/index.js';
 import { inputKind, readInputs } from '../inputs/index.js';
 import { hostPlatform, hostPythonVersion } from './host.js';
 import { loadNetrc, type NetrcFile } from '../http/netrc.js';
-import { registerExpandedSecrets } from '../http/redact.js';
+import { registerExpandedSecrets, registerSecret } from '../http/redact.js';
 import { indexSettingsFromEnv, type EnvIndexSettings } from '../package-index/env.js';
 import type { LockEvents, LockOptions } from './options.js';
 import { defaultCacheDir } from '../cache/location.js';
@@ -96,6 +96,9 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const { inputs, outputPath, format } = await outputOf(options);
+  // First: an input that is the netrc itself (a header can name any path) must not print its passwords.
+  const netrc = await loadNetrc(env);
+  for (const password of netrc.netrc.passwords) registerSecret(password);
   const selection = { extras: options.extras ?? [], allExtras: options.allExtras ?? false, groups: options.groups ?? [] };
   const input = await readInputs(inputs, { env, cwd, selection, constraints: options.constraints ?? [] });
   // Values the input expanded from ${VAR}: masked in every message from now on, shown as ${VAR}.
@@ -104,7 +107,6 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   }
   for (const r of [...input.requirements, ...input.constraints]) registerExpandedSecrets(r.text, env);
   const warnings = input.warnings.map((w) => `${w.location.file}:${w.location.line}: ${w.message}`);
-  const netrc = await loadNetrc(env);
   if (netrc.problem) warnings.push(netrc.problem);
   const target = makeTarget(options.pythonVersion ?? hostPythonVersion(), parsePythonPlatform(options.pythonPlatform ?? hostPlatform()));
   const formats = input.formatControl.clone();

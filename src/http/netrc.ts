@@ -21,6 +21,8 @@ import type { Credentials } from './client.js';
 export interface Netrc {
   /** Credentials for a host name as in a URL (`Example.COM`, `[::1]` are normalised). */
   lookup(hostname: string): Credentials | undefined;
+  /** Every password of the file: masked in messages before anything else is read (api/prepare.ts). */
+  readonly passwords: readonly string[];
 }
 
 export interface NetrcFile {
@@ -46,7 +48,7 @@ export class NetrcParseError extends Error {
   }
 }
 
-export const EMPTY_NETRC: Netrc = { lookup: () => undefined };
+export const EMPTY_NETRC: Netrc = { lookup: () => undefined, passwords: [] };
 
 /** Parses netrc text; throws NetrcParseError (its message never holds a token value). */
 export function parseNetrc(text: string): Netrc {
@@ -95,6 +97,7 @@ export function parseNetrc(text: string): Netrc {
     hosts.set(entryName, entry);
   }
   return {
+    passwords: [...hosts.values()].map((entry) => entry.password).filter((password) => password !== ''),
     lookup(hostname) {
       const entry = hosts.get(normaliseHost(hostname)) ?? hosts.get('\0default');
       if (!entry) return undefined;

@@ -1,12 +1,13 @@
 // Hostile inputs (#10 case 10): `check` takes its inputs from the lock's header, which anyone who
 // can open a pull request can edit. Whatever the header names (the process's environment under
 // /proc, a device, a FIFO, a folder, a huge file), the run ends quickly with exit 2, reads a
-// bounded amount, and no message repeats more than the start of one line. `lock` likewise.
+// bounded amount, and no message repeats more than the start of one line. `lock` likewise. A
+// header naming a file outside the repository is refused before anything is read (exit 1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { TARGET, assertFailureMessage, makeWorkspace } from './hostile-harness.js';
 
 /** A secret only this test's environment holds: it must never be printed. */
@@ -27,9 +28,10 @@ function lockWithHeaderInput(input: string): string {
   ].join('\n');
 }
 
-const sources: Array<{ name: string; make: (dir: string) => Promise<string>; says: RegExp }> = [
-  { name: '/proc/self/environ (the environment, NUL-separated)', make: async () => '/proc/self/environ', says: /contains a NUL byte/ },
-  { name: '/dev/zero (endless)', make: async () => '/dev/zero', says: /not a regular file \(a device\)/ },
+/** `outside`: the path leads out of the workspace, so check refuses it unread. */
+const sources: Array<{ name: string; make: (dir: string) => Promise<string>; says: RegExp; outside?: true }> = [
+  { name: '/proc/self/environ (the environment, NUL-separated)', make: async () => '/proc/self/environ', says: /contains a NUL byte/, outside: true },
+  { name: '/dev/zero (endless)', make: async () => '/dev/zero', says: /not a regular file \(a device\)/, outside: true },
   {
     name: 'a FIFO nobody writes to (would block a plain read)',
     make: async (dir) => {
@@ -48,6 +50,7 @@ const sources: Array<{ name: string; make: (dir: string) => Promise<string>; say
       return path;
     },
     says: /not a regular file \(a device\)/,
+    outside: true,
   },
   {
     name: 'a normal file whose -r line includes /dev/zero',
@@ -86,9 +89,11 @@ for (const source of sources) {
         const input = await source.make(ws.dir);
         const args =
           command === 'check' ? ['check', 'requirements.txt'] : ['lock', input, '-o', 'out.txt', '-i', 'http://127.0.0.1:9/simple/', ...TARGET];
-        if (command === 'check') await writeFile(ws.output, lockWithHeaderInput(input));
+        // Relative to the lock, as pin-hashes writes a header.
+        if (command === 'check') await writeFile(ws.output, lockWithHeaderInput(input.startsWith(ws.dir) ? relative(ws.dir, input) : input));
         const result = await ws.run(args, { [SECRET_NAME]: SECRET_VALUE }, { timeoutMs: 20_000 });
-        assertFailureMessage(result, 2, [source.says]);
+        if (command === 'check' && source.outside) assertFailureMessage(result, 1, [/the header's command names input .*, which is not inside the repository/]);
+        else assertFailureMessage(result, 2, [source.says]);
         assert.ok(!result.stderr.includes(SECRET_VALUE) && !result.stdout.includes(SECRET_VALUE), `the environment was printed:\n${result.stderr}`);
         assert.ok(result.stderr.length < 2000, `a short message, not the file:\n${result.stderr.slice(0, 3000)}`);
       } finally {
@@ -122,5 +127,31 @@ test('a malformed input line holding a credential (userinfo, and a long line cut
     } finally {
       await ws.remove();
     }
+  }
+});
+
+test("check with a header naming a file up and out of the repository (-c ../../.netrc): exit 1 before reading it", async () => {
+  const ws = await makeWorkspace('dep\n', 'inputs');
+  try {
+    await writeFile(ws.output, lockWithHeaderInput('-c ../../home/.netrc requirements.in'));
+    const result = await ws.run(['check', 'requirements.txt', '--offline']);
+    assertFailureMessage(result, 1, [/the header's command names -c \.\.\/\.\.\/home\/\.netrc, which is not inside the repository \(it leads out of /, /do not merge it/]);
+  } finally {
+    await ws.remove();
+  }
+});
+
+test("an input that is the netrc itself: the error quotes its line with the password masked", async () => {
+  const password = 'netrcsecret-7Hq2Lp';
+  const ws = await makeWorkspace('dep\n', 'inputs');
+  try {
+    const netrc = join(ws.dir, 'creds.in');
+    await writeFile(netrc, `machine pypi.example.com login __token__ password ${password}\n`);
+    const result = await ws.run(['lock', 'creds.in', '-o', 'out.txt', '-i', 'http://127.0.0.1:9/simple/', ...TARGET], { NETRC: netrc });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /creds\.in:1: invalid requirement `machine pypi\.example\.com login __token__ password \*\*\*`/);
+    assert.ok(!result.stderr.includes(password), `the password was printed:\n${result.stderr}`);
+  } finally {
+    await ws.remove();
   }
 });
