@@ -91,7 +91,10 @@ export async function setUpCheck(options: CheckOptions): Promise<CheckSetup> {
   const run = await prepareRun(lockOptions);
   const trustDisagreements = await trustRootDisagreements(lockOptions, options, lockName);
   const headerIndexes = lockOptions.noIndex ? [] : [...(lockOptions.indexUrl ? [lockOptions.indexUrl] : []), ...(lockOptions.extraIndexUrls ?? [])];
-  const disagreements = indexDisagreements(headerIndexes, indexesNamedOutsideHeader(run.input, indexSettingsFromEnv(run.env)));
+  // Offline is a hook on a developer's machine, whose PIP_INDEX_URL (a company mirror) is not CI's:
+  // there the header is held to the inputs' own index lines only.
+  const fromEnv = options.offline ? { indexUrl: undefined, extraIndexUrls: [] } : indexSettingsFromEnv(run.env);
+  const disagreements = indexDisagreements(headerIndexes, indexesNamedOutsideHeader(run.input, fromEnv));
   const indexes = run.indexes.map((index) => displayIndex(index.written));
   return { text, lockName, lockFile, existing, lockOptions, run, indexes, indexDisagreements: disagreements, trustDisagreements };
 }

@@ -105,7 +105,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     previous: existing.pins,
   });
   const name = basename(lockFile);
-  const diff = unifiedDiff(text, regenerated.content, `${name} (as committed)`, `${name} (as pin-hashes lock would write it)`);
+  // A checkout with CRLF line endings is the same lock to pip.
+  const diff = unifiedDiff(text.replace(/\r\n/g, '\n'), regenerated.content, `${name} (as committed)`, `${name} (as pin-hashes lock would write it)`);
   const warnings = [...regenerated.warnings];
   const findings = [...integrityFindings(text, run.format, basename(lockFile)), ...(options.verify ? await verifyPins(existing, run, warnings) : [])];
   const fails = diff !== '' || findings.some((f) => f.fails) || disagreements.length > 0 || trustDisagreements.length > 0;

@@ -4,15 +4,28 @@
  * fingerprint (api/recall.ts) covers it.
  */
 import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
+import { PinHashesError } from '../errors.js';
 import { stripCredentials } from '../http/redact.js';
 import { formatPlatform } from '../pep/tags.js';
 import { headerArgv, plainValues, type LockFlag } from './lock-flags.js';
 import { isUrl } from '../http/url-text.js';
 import { defaultOutput, type PreparedRun } from './prepare.js';
 
+/** What ends a line for pip (Python's str.splitlines, which pip reads a requirements file with). */
+export const LINE_BREAK = /[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/;
+
 /** The command that regenerates this lock; `check` reads its options back (see api/check.ts). */
 export function regenerateCommand(run: PreparedRun): string {
-  return ['pin-hashes', 'lock', ...regenerateArgv(run)].map(shellQuote).join(' ');
+  const argv = regenerateArgv(run);
+  // A line break would end the comment: what follows it is a line pip obeys.
+  const broken = argv.find((word) => LINE_BREAK.test(word));
+  if (broken !== undefined) {
+    throw new PinHashesError('INPUT_ERROR', `${JSON.stringify(broken)} cannot be written into the lock's header: it holds a line break`, {
+      exitCode: 2,
+      hint: 'Rename the file or folder.',
+    });
+  }
+  return ['pin-hashes', 'lock', ...argv].map(shellQuote).join(' ');
 }
 
 /** Its arguments after `pin-hashes lock`, unquoted (pylock.toml keeps them as a list). */

@@ -5,14 +5,15 @@
  * to, which differs between a laptop and CI), where each came from (relative to the lock's
  * folder), their `--hash` options, and the option lines of the files that shape a lock (indexes,
  * find-links, `--pre`, binary choices). Comments, blank lines, spelling (`Foo_Bar>=1,<2` is
- * `foo-bar<2,>=1`) and a pyproject's other tables do not count: they cannot change the lock. The
- * order of the requirements does (pip's resolver takes them in order).
+ * `foo-bar<2,>=1`), their order and a pyproject's other tables do not count. (The order can
+ * change what pip's resolver picks in rare cases; the online `check` compares the pins themselves.)
  *
  * The command line's options are not in it: they are the header's command, which the lock's
  * own digest covers (lock/lock-digest.ts).
  */
 import { createHash } from 'node:crypto';
 import { dirname, resolve as resolvePath } from 'node:path';
+import { parseRequirement } from '../pep/requirement.js';
 import type { InputRequirement } from '../requirements/index.js';
 import { displayPath } from './command.js';
 import type { PreparedRun } from './prepare.js';
@@ -24,11 +25,11 @@ export function inputsFingerprint(run: PreparedRun): string {
   const base = run.outputPath === null ? run.cwd : dirname(run.outputPath);
   const where = (file: string): string => displayPath(base, resolvePath(run.cwd, file));
   const { input } = run;
-  const entry = (r: InputRequirement): unknown[] => [where(r.location.file), r.project ?? null, normalizedRequirement(r), [...r.hashes].map((h) => h.toLowerCase()).sort()];
+  const entry = (r: InputRequirement): string => JSON.stringify([where(r.location.file), r.project ?? null, normalizedRequirement(r), [...r.hashes].map((h) => h.toLowerCase()).sort()]);
   const content = {
     version: FINGERPRINT_VERSION,
-    requirements: input.requirements.map(entry),
-    constraints: input.constraints.map(entry),
+    requirements: input.requirements.map(entry).sort(),
+    constraints: input.constraints.map(entry).sort(),
     indexUrl: input.indexUrl?.url ?? null,
     extraIndexUrls: input.extraIndexUrls.map((u) => u.url),
     findLinks: input.findLinks.map((f) => f.written),
@@ -41,10 +42,23 @@ export function inputsFingerprint(run: PreparedRun): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
-/** The requirement in one spelling per meaning; a URL or anything with `${` is kept as written (its expansion is machine-specific). */
+/**
+ * The requirement in one spelling per meaning: normalized name, sorted extras, specifier clauses
+ * sorted with their versions canonical (`==2` is `==2.0`), the marker as packaging writes it. A
+ * URL is taken as written (its `${VAR}`s unexpanded: their values are the machine's).
+ */
 function normalizedRequirement(r: InputRequirement): string {
   const req = r.requirement;
-  if (req.url !== null || r.text.includes('${')) return r.text.trim();
-  const extras = req.extras.length > 0 ? `[${[...req.extras].sort().join(',')}]` : '';
-  return `${req.name}${extras}${req.specifier.toString()}${req.marker === null ? '' : `; ${req.marker.toString()}`}`;
+  let written = req;
+  if (r.text.includes('${')) {
+    try {
+      written = parseRequirement(r.text);
+    } catch {
+      return r.text.trim();
+    }
+  }
+  const extras = written.extras.length > 0 ? `[${[...written.extras].sort().join(',')}]` : '';
+  const specifier = written.specifier.canonicalSpecifiers.map((s) => s.canonicalKey).join(',');
+  const url = written.url === null ? '' : ` @ ${written.url}`;
+  return `${written.name}${extras}${specifier}${url}${written.marker === null ? '' : `; ${written.marker.toString()}`}`;
 }

@@ -20,7 +20,7 @@ import type { LockEvents, LockOptions } from './options.js';
 import { defaultCacheDir } from '../cache/location.js';
 import type { TimeoutSettings } from '../http/client.js';
 import type { RetryPolicy } from '../http/retry.js';
-import { stripCredentials } from '../http/redact.js';
+import { stripCredentials, userinfoOf } from '../http/redact.js';
 import { httpSettingsFromEnv } from '../http/settings.js';
 import { DEFAULT_CONCURRENCY, LOCK_FLAGS, type FlagKey } from './lock-flags.js';
 import { normalizeName, type PackageName } from '../pep/names.js';
@@ -71,6 +71,12 @@ export interface IndexLocation {
   readonly fetch: string;
   /** What may be written (the lock header, run records): `${VAR}` kept as written, userinfo removed, a final '/'. */
   readonly written: string;
+  /**
+   * What an `--index-url` line for pip says (--emit-index-url): as written, userinfo kept only
+   * when it is nothing but `${VAR}`s (pip expands them when it installs), no '/' added (a
+   * `${VAR}` may end in one).
+   */
+  readonly emitted: string;
 }
 
 export interface PreparedRun {
@@ -276,6 +282,12 @@ function indexUrls(input: RequirementsInput, options: LockOptions, fromEnv: EnvI
   const written = [primaryWritten, ...input.extraIndexUrls.map((u) => u.url), ...extras];
   return fetched.map((fetch, i) => {
     const asWritten = written[i] ?? fetch;
-    return { fetch, written: stripCredentials(asWritten.endsWith('/') ? asWritten : asWritten + '/') };
+    return { fetch, written: stripCredentials(asWritten.endsWith('/') ? asWritten : asWritten + '/'), emitted: placeholdersOnly(asWritten) };
   });
+}
+
+/** The URL without its userinfo, unless that userinfo is only `${VAR}` references: a reference is not a secret. */
+function placeholdersOnly(url: string): string {
+  const userinfo = userinfoOf(url);
+  return userinfo !== undefined && /^(\$\{[A-Z0-9_]+\})(:\$\{[A-Z0-9_]+\})?$/.test(userinfo) ? url : stripCredentials(url);
 }

@@ -4,7 +4,7 @@
 // (and pip installs the result in hash-checking mode).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
@@ -112,5 +112,32 @@ describe('pip-compile flags', () => {
     const pip = await pipInstall(['--require-hashes', '--target', join(dir, 'site'), '--index-url', server.url, '-r', join(dir, 'requirements.txt')]);
     assert.equal(pip.code, 0, pip.output);
     assert.match(pip.output, /Successfully installed app-core-1\.0 helper-lib-2\.0/);
+  });
+
+  test('--emit-index-url keeps an index written as ${VAR} as written, --emit-find-links quotes a folder with a space; pip installs the lock', async (t) => {
+    const sub = join(dir, 'emit');
+    await mkdir(join(sub, 'my wheels'), { recursive: true });
+    await writeFile(join(sub, 'requirements.in'), '-i ${MY_INDEX}\n-f "my wheels"\napp-core\n');
+    const version = pipAvailable() ? hostPythonVersion() : '3.12';
+    const env = { MY_INDEX: server.url };
+    const result = await runCli(['lock', '--emit-index-url', '--emit-find-links', '--python-version', version], { cwd: sub, env });
+    assert.equal(result.code, 0, result.stderr);
+    const lock = await readFile(join(sub, 'requirements.txt'), 'utf8');
+    // No '/' added after the placeholder: MY_INDEX usually ends in one, and pip would ask for '.../simple//'.
+    assert.match(lock, /^--index-url \$\{MY_INDEX\}\n--find-links 'my wheels'\n\napp-core==1\.0 \\$/m);
+    assert.ok(!lock.includes(server.url), 'the expanded value is not written');
+    if (!pipAvailable()) return t.skip('no pip on this machine');
+    const pip = await pipInstall(['--require-hashes', '--target', join(sub, 'site'), '-r', join(sub, 'requirements.txt')], env);
+    assert.equal(pip.code, 0, pip.output);
+    assert.match(pip.output, /Successfully installed app-core-1\.0 helper-lib-2\.0/);
+  });
+
+  test('a folder name with a line break is refused, not written as a line pip obeys', async () => {
+    const sub = join(dir, 'broken');
+    await mkdir(join(sub, 'x\n--no-index'), { recursive: true });
+    await writeFile(join(sub, 'requirements.in'), 'app-core\n');
+    const result = await runCli(['lock', '-i', server.url, '-f', 'x\n--no-index', '--emit-find-links', '--python-version', '3.12', ...PLATFORM], { cwd: sub });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /cannot be written into the lock('s header)?: it holds a line break/);
   });
 });
