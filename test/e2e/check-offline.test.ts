@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
 import { runCli } from '../helpers/cli.js';
+import { PROJECT_PACKAGES } from '../helpers/project-universe.js';
 import { hostPythonVersion, pipAvailable, pipInstall } from '../helpers/pip.js';
 
 const PYPROJECT = `[project]
@@ -46,11 +47,7 @@ describe('pin-hashes check --offline', () => {
   before(async () => {
     server = await startIndexServer({
       projects: buildUniverse([
-        { name: 'app-core', versions: { '1.0': { requiresDist: ['helper-lib'] } } },
-        { name: 'helper-lib', versions: { '2.0': {} } },
-        { name: 'docs-tool', versions: { '3.0': {} } },
-        { name: 'test-runner', versions: { '4.0': {} } },
-        { name: 'lint-tool', versions: { '5.0': {} } },
+        ...PROJECT_PACKAGES,
       ]),
     });
     dir = await mkdtemp(join(tmpdir(), 'pin-hashes-offline-'));

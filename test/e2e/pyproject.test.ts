@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
 import { runCli } from '../helpers/cli.js';
+import { PROJECT_PACKAGES } from '../helpers/project-universe.js';
 
 const PY = '3.11.7';
 const PLATFORM = 'x86_64-manylinux_2_36';
@@ -38,11 +39,7 @@ describe('pin-hashes lock pyproject.toml', () => {
   before(async () => {
     server = await startIndexServer({
       projects: buildUniverse([
-        { name: 'app-core', versions: { '1.0': { requiresDist: ['helper-lib'] } } },
-        { name: 'helper-lib', versions: { '2.0': {} } },
-        { name: 'docs-tool', versions: { '3.0': {} } },
-        { name: 'test-runner', versions: { '4.0': {} } },
-        { name: 'lint-tool', versions: { '5.0': {} } },
+        ...PROJECT_PACKAGES,
         { name: 'extra-dep', versions: { '6.0': {} } },
         // The project's own name on the index: a self-reference must not take it from there.
         { name: 'my-app', versions: { '9.0': { requiresDist: ['helper-lib'] } } },
