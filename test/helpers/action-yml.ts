@@ -4,7 +4,7 @@
 // mappings and sequences of one-line scalars: plain, 'single' or "double" quoted). Anything
 // outside it (block scalars, flow collections, anchors, tags, tabs) is an error, so a check
 // built on it cannot pass by misreading the file: extend the reader, or keep action.yml simple.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './paths.js';
@@ -140,9 +140,23 @@ export function stepEnv(action: Action, step: ActionStep, inputs: Record<string,
   return env;
 }
 
-/** Runs a step's `run:` script as the runner runs `shell: bash` (bash --noprofile --norc -eo pipefail). */
-export function runStep(step: ActionStep, env: NodeJS.ProcessEnv, cwd: string): { code: number | null; stdout: string; stderr: string } {
+/**
+ * Runs a step's `run:` script as the runner runs `shell: bash` (bash --noprofile --norc -eo
+ * pipefail). Asynchronous: a test's index server answers from the same event loop.
+ */
+export function runStep(step: ActionStep, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   if (step.shell !== 'bash' || step.run === undefined) throw new Error(`action.yml: step "${step.name}" is not a bash script`);
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], { cwd, env, encoding: 'utf8', timeout: 600_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
