@@ -5,42 +5,26 @@
  * Never writes anything, not even the cache. The indexes it trusted are reported, and a header
  * that chose an index the inputs and the environment do not name fails the check (index-trust.ts).
  */
-import { UnreadableFileError, readBoundedText } from '../fs/bounded-read.js';
-import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { basename } from 'node:path';
 import { PinHashesError } from '../errors.js';
 import { DigestMismatchError } from '../download/hashing.js';
 import type { IndexedFile } from '../package-index/types.js';
-import { readLock, type ExistingLock, type ExistingPin } from '../lock/read.js';
+import type { ExistingLock, ExistingPin } from '../lock/read.js';
 import { unifiedDiff } from '../lock/unified-diff.js';
 import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
-import { indexSettingsFromEnv } from '../package-index/env.js';
-import { displayIndex, indexDisagreements, indexesNamedOutsideHeader, type IndexDisagreement } from './index-trust.js';
-import type { LockEvents, LockOptions } from './options.js';
+import type { IndexDisagreement } from './index-trust.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
-import { prepareRun, type PreparedRun } from './prepare.js';
-import { loadTrustRoot } from '../provenance/trust-root.js';
+import type { PreparedRun } from './prepare.js';
 import { provenanceOf, type FileProvenance, type ProvenanceDeps } from '../provenance/file-provenance.js';
 import { describePublisher, samePublisher } from '../provenance/publisher.js';
 import { packageProvenance } from '../provenance/record.js';
-import { DEFAULT_LOCK_FILE, HeaderArgvError, readHeaderArgv } from './lock-flags.js';
+import { setUpCheck, type CheckOptions } from './check-setup.js';
+import { regenerateArgv, regenerateCommand } from './command.js';
+import { checkOffline, integrityFindings } from './check-offline.js';
 
-export interface CheckOptions {
-  /** The lock to check; default requirements.txt. */
-  lockFile?: string | undefined;
-  verify?: boolean | undefined;
-  cwd?: string | undefined;
-  env?: Record<string, string | undefined> | undefined;
-  concurrency?: number | undefined;
-  /**
-   * The trust root CI accepts. A header that names another (or any, when this is absent) fails
-   * the check: a pull request must not pick the keys its own attestations are checked with.
-   */
-  trustedRoot?: string | undefined;
-  /** Accept a header that turns attestation verification off. */
-  noVerifyAttestations?: boolean | undefined;
-  events?: LockEvents | undefined;
-}
+export type { CheckOptions } from './check-setup.js';
+export { optionsFromCommand } from './check-setup.js';
 
 export type FindingKind =
   | 'bytes-changed'
@@ -54,12 +38,25 @@ export type FindingKind =
   /** The lock pins a publisher; the files now have no attestations. */
   | 'attestation-lost'
   /** The files are now signed by another publisher than the lock pins. */
-  | 'publisher-changed';
+  | 'publisher-changed'
+  /** The file is not what pin-hashes wrote: its recorded digest does not match (another tool, a hand edit). */
+  | 'lock-edited'
+  /** (offline) The lock records no digest or inputs fingerprint: made by an older pin-hashes. */
+  | 'lock-unsealed'
+  /** (offline) The inputs are not the ones the lock was made from. */
+  | 'inputs-changed'
+  /** (offline) A direct requirement has no pin. */
+  | 'requirement-unpinned'
+  /** (offline) A direct requirement (or a constraint) excludes its pin. */
+  | 'requirement-unsatisfied'
+  /** (offline) A pin is there for an input that no longer asks for it. */
+  | 'requirement-removed';
 
 export interface Finding {
   kind: FindingKind;
-  package: PackageName;
-  version: string;
+  /** Absent for a finding about the whole lock (its digest, its inputs). */
+  package?: PackageName | undefined;
+  version?: string | undefined;
   filename?: string | undefined;
   /** A digest the lock lists. */
   locked?: string | undefined;
@@ -72,6 +69,10 @@ export interface Finding {
 
 export interface CheckResult {
   lockFile: string;
+  /** The command that makes the lock current: its header's, as `lock` would write it now. */
+  updateCommand: string;
+  /** Its arguments after `pin-hashes lock`. */
+  updateArgv: readonly string[];
   current: boolean;
   /** Unified diff from the file to what `lock` would write now; empty when current. */
   diff: string;
@@ -91,42 +92,8 @@ export interface CheckResult {
 }
 
 export async function check(options: CheckOptions): Promise<CheckResult> {
-  const cwd = options.cwd ?? process.cwd();
-  const lockName = options.lockFile ?? DEFAULT_LOCK_FILE;
-  const lockFile = resolvePath(cwd, lockName);
-  let text: string;
-  try {
-    text = await readBoundedText(lockFile);
-  } catch (error) {
-    const why = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : error instanceof UnreadableFileError ? error.message : 'it cannot be read';
-    throw new PinHashesError('NO_LOCK', `Cannot read the lock ${lockName}: ${why}`, {
-      exitCode: 2,
-      hint: 'Name the lock file (pin-hashes check path/to/requirements.txt) or make one with pin-hashes lock.',
-    });
-  }
-  const existing = readLock(text, lockName, options.env ?? process.env);
-  if (existing.command === null) {
-    throw new PinHashesError('NOT_A_PIN_HASHES_LOCK', `${lockName} has no "pin-hashes lock" command in its header`, {
-      exitCode: 2,
-      hint: 'check reads the inputs and target from the header that pin-hashes lock writes; regenerate the file with pin-hashes lock.',
-    });
-  }
-  const lockOptions: LockOptions = {
-    ...optionsFromCommand(existing.command, lockName),
-    outputFile: lockFile,
-    cwd: dirname(lockFile),
-    // The cooldown counts back from when the lock was made, not from now: time passing alone never makes it stale.
-    cooldownReference: existing.cooldownReference,
-    env: options.env,
-    concurrency: options.concurrency,
-    events: options.events,
-  };
-  refuseFutureReference(existing.cooldownReference, lockName);
-  const run = await prepareRun(lockOptions);
-  const trustDisagreements = await trustRootDisagreements(lockOptions, options, lockName);
-  const headerIndexes = lockOptions.noIndex ? [] : [...(lockOptions.indexUrl ? [lockOptions.indexUrl] : []), ...(lockOptions.extraIndexUrls ?? [])];
-  const disagreements = indexDisagreements(headerIndexes, indexesNamedOutsideHeader(run.input, indexSettingsFromEnv(run.env)));
-  const indexes = run.indexes.map((index) => displayIndex(index.written));
+  if (options.offline) return checkOffline(options);
+  const { text, lockFile, existing, run, indexes, indexDisagreements: disagreements, trustDisagreements } = await setUpCheck(options);
   const preferences = new Map<PackageName, Version>();
   for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
   const regenerated = await runPipeline(run, {
@@ -140,42 +107,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const name = basename(lockFile);
   const diff = unifiedDiff(text, regenerated.content, `${name} (as committed)`, `${name} (as pin-hashes lock would write it)`);
   const warnings = [...regenerated.warnings];
-  const findings = options.verify ? await verifyPins(existing, run, warnings) : [];
+  const findings = [...integrityFindings(text, run.format, basename(lockFile)), ...(options.verify ? await verifyPins(existing, run, warnings) : [])];
   const fails = diff !== '' || findings.some((f) => f.fails) || disagreements.length > 0 || trustDisagreements.length > 0;
-  return { lockFile, current: diff === '', diff, findings, warnings, indexes, indexDisagreements: disagreements, trustDisagreements, exitCode: fails ? 1 : 0 };
-}
-
-/** Clocks disagree a little; a reference further ahead than this is an edit, not skew. */
-const CLOCK_SKEW_MS = 10 * 60_000;
-
-/**
- * check counts a cooldown from the time the lock records; a time still to come would let a hand
- * edit shorten the cooldown (a release of yesterday admitted by a lock "made" next week).
- */
-function refuseFutureReference(reference: number | undefined, lockName: string): void {
-  if (reference === undefined || reference <= Date.now() + CLOCK_SKEW_MS) return;
-  throw new PinHashesError('BAD_LOCK', `${lockName} says its cooldown counts from ${new Date(reference).toISOString()}, which has not come yet`, {
-    exitCode: 1,
-    hint: 'The lock was edited by hand, or made on a machine whose clock is wrong: make it again with pin-hashes lock.',
-  });
-}
-
-/** Where the header's attestation settings are not the ones CI gave check (compared by the roots' sha256). */
-async function trustRootDisagreements(header: LockOptions, options: CheckOptions, lockName: string): Promise<string[]> {
-  const out: string[] = [];
-  if (header.noVerifyAttestations && !options.noVerifyAttestations) {
-    out.push(`${lockName}'s header turns attestation verification off (--no-verify-attestations); pass --no-verify-attestations to check if that is intended`);
-  }
-  if (header.noVerifyAttestations || (header.trustedRoot === undefined && options.trustedRoot === undefined)) return out;
-  const cwd = options.cwd ?? process.cwd();
-  const headerRoot = await loadTrustRoot(header.trustedRoot === undefined ? null : { path: resolvePath(header.cwd ?? cwd, header.trustedRoot), shown: header.trustedRoot });
-  const accepted = await loadTrustRoot(options.trustedRoot === undefined ? null : { path: resolvePath(cwd, options.trustedRoot), shown: options.trustedRoot });
-  if (headerRoot.sha256 !== accepted.sha256) {
-    out.push(
-      `${lockName}'s header verifies attestations with ${header.trustedRoot === undefined ? 'the embedded production root' : `the trust root ${header.trustedRoot}`} (sha256 ${headerRoot.sha256}), but check was given ${options.trustedRoot === undefined ? 'none (the embedded production root)' : options.trustedRoot} (sha256 ${accepted.sha256}); pass the root CI trusts with --trusted-root`,
-    );
-  }
-  return out;
+  return { lockFile, updateCommand: regenerateCommand(run), updateArgv: regenerateArgv(run), current: diff === '', diff, findings, warnings, indexes, indexDisagreements: disagreements, trustDisagreements, exitCode: fails ? 1 : 0 };
 }
 
 /** Re-downloads every file of every pinned version, with no cache, and sets digests side by side. */
@@ -332,24 +266,4 @@ async function directVersion(session: Session, pin: ExistingPin): Promise<Versio
   const first = result.kind === 'found' ? result.candidates[0] : undefined;
   if (!first) throw new Error(`Assertion failed: a direct reference for ${pin.name} has no candidate`);
   return first.version;
-}
-
-/**
- * The lock options recorded in a header's regeneration command (the header rows of
- * api/lock-flags.ts). Anything else means the header was edited by hand.
- */
-export function optionsFromCommand(argv: readonly string[], file: string): Omit<LockOptions, 'cwd' | 'env' | 'events'> {
-  try {
-    return readHeaderArgv(argv);
-  } catch (error) {
-    if (error instanceof HeaderArgvError) throw badHeader(file, error.message);
-    throw error;
-  }
-}
-
-function badHeader(file: string, problem: string): PinHashesError {
-  return new PinHashesError('BAD_LOCK_HEADER', `${file}: the "pin-hashes lock" command in the header cannot be read: ${problem}`, {
-    exitCode: 2,
-    hint: 'Regenerate the lock with pin-hashes lock.',
-  });
 }

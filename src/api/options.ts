@@ -1,4 +1,5 @@
 import type { ArtifactStoreEvents } from '../download/artifact-store.js';
+import type { IndexedFile } from '../package-index/types.js';
 import type { TimeoutSettings } from '../http/client.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { PackageName } from '../pep/names.js';
@@ -10,6 +11,12 @@ export interface LockEvents extends ArtifactStoreEvents {
   onPageFromCache?: (url: string) => void;
   onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
   onResolved?: (packages: number, files: number) => void;
+  /**
+   * Right after onResolved: the files the hashing phase will list (their URLs, and each one's
+   * claimed size when the index gives one), so a progress display can count what is left to
+   * download. Some may be done already (hashed during resolution, or in the digest cache).
+   */
+  onFilesToHash?: (files: readonly IndexedFile[]) => void;
   /** Nothing the lock depends on changed: the last run's result stands (until `freshUntil`). */
   onRecalled?: (freshUntil: Date) => void;
   onWarning?: (message: string) => void;
@@ -62,6 +69,14 @@ export interface LockOptions {
   requireAttestations?: string[] | undefined;
   /** Packages (or ':all:') whose new publisher, or lost attestations, are taken knowingly. */
   acceptPublishers?: string[] | undefined;
+  /** Leave out the `# via` comments (pip-compile's --no-annotate). */
+  noAnnotate?: boolean | undefined;
+  /** `# via` as one comment line per pin ('line') or one line per reason ('split', the default), as pip-compile. */
+  annotationStyle?: 'split' | 'line' | undefined;
+  /** Write `--index-url` / `--extra-index-url` lines pip obeys (pip-compile's --emit-index-url); never credentials. */
+  emitIndexUrl?: boolean | undefined;
+  /** Write `--find-links` lines pip obeys (pip-compile's --emit-find-links); paths relative to the lock. */
+  emitFindLinks?: boolean | undefined;
   /** Cooldown: a duration (`7d`, `P7D`) or a date; files uploaded after the cutoff are not used. */
   excludeNewer?: string | undefined;
   /** `NAME=DURATION|DATE|false`: per-package cooldowns (false: none for that package). */

@@ -33,6 +33,9 @@ import { resolve, type Resolution, type RootRequirement } from '../resolver/inde
 import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
 import type { LockEvents } from './options.js';
+import { emittedOptions } from './emitted-options.js';
+import { inputsFingerprint } from './inputs-fingerprint.js';
+import { rootSourceLabel } from './source-labels.js';
 import { displayPath, regenerateArgv, regenerateCommand } from './command.js';
 import { allowedHashesOf, filterByInputHashes } from './input-hashes.js';
 
@@ -200,6 +203,9 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
         cooldown: config.cooldown,
         environment: pylockEnvironment(target),
         argv: regenerateArgv(run),
+        inputsSha256: inputsFingerprint(run),
+        annotations: config.lockFlags.noAnnotate ? 'none' : (config.lockFlags.annotationStyle ?? 'split'),
+        pipOptions: emittedOptions(run, { indexUrl: config.lockFlags.emitIndexUrl ?? false, findLinks: config.lockFlags.emitFindLinks ?? false }),
       },
       packages,
     };
@@ -214,19 +220,12 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
 /** The resolver over the session's memo, with the inputs labelled as `via` shows them. */
 function resolvePins(run: PreparedRun, params: PipelineParams, session: Session): Promise<Resolution> {
   const { config, target } = run;
-  const base = run.outputPath === null ? run.cwd : dirname(run.outputPath);
-  const sourceLabel = (file: string, constraint: boolean): string => `${constraint ? '-c' : '-r'} ${displayPath(base, resolvePath(run.cwd, file))}`;
-  // pip-compile's words for a project's own requirements: `myproj (pyproject.toml)`.
-  const projectLabel = (project: string, file: string): string => `${project === '' ? '' : `${project} `}(${displayPath(base, resolvePath(run.cwd, file))})`;
   return resolve(
     session.answers,
     {
-      requirements: run.input.requirements.map((r) => ({
-        requirement: r.requirement,
-        source: r.project === undefined ? sourceLabel(r.location.file, false) : projectLabel(r.project, r.location.file),
-      })),
+      requirements: run.input.requirements.map((r) => ({ requirement: r.requirement, source: rootSourceLabel(run, r, false) })),
       constraints: [
-        ...run.input.constraints.map((r) => ({ requirement: r.requirement, source: sourceLabel(r.location.file, true) })),
+        ...run.input.constraints.map((r) => ({ requirement: r.requirement, source: rootSourceLabel(run, r, true) })),
         ...params.extraConstraints,
       ],
       environment: target.markerEnvironment,
@@ -249,8 +248,10 @@ async function hashPins(run: PreparedRun, params: PipelineParams, session: Sessi
       return session.provider.lockFiles(pkg, pkg.yanked);
     }),
   );
-  session.readAhead.finish(new Set(fileLists.flatMap((files) => (files ?? []).map((file) => file.url))));
-  config.events.onResolved?.(resolution.packages.length, fileLists.reduce((n, files) => n + (files?.length ?? 0), 0));
+  const toHash = fileLists.flatMap((files) => files ?? []);
+  session.readAhead.finish(new Set(toHash.map((file) => file.url)));
+  config.events.onResolved?.(resolution.packages.length, toHash.length);
+  config.events.onFilesToHash?.(toHash);
   const attestations = config.attestations;
   const hashing: HashingContext = {
     store: session.store,

@@ -107,6 +107,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   }
   if (outputPath !== null) await assertOutputFolder(outputPath, options.outputFile ?? defaultOutput(inputs));
   const format = lockFormat(options.format, outputPath);
+  if (format === 'pylock') refuseRequirementsTxtLayout(options);
   const selection = { extras: options.extras ?? [], allExtras: options.allExtras ?? false, groups: options.groups ?? [] };
   const input = await readInputs(inputs, { env, cwd, selection, constraints: options.constraints ?? [] });
   // Values the input expanded from ${VAR}: masked in every message from now on, shown as ${VAR}.
@@ -158,6 +159,21 @@ function lockFormat(asked: LockOptions['format'], outputPath: string | null): Lo
     });
   }
   return asked;
+}
+
+/** pip-compile's layout flags shape requirements.txt; a pylock.toml has no such choice, and one ignored silently would mislead. */
+function refuseRequirementsTxtLayout(options: LockOptions): void {
+  const given = [
+    options.noAnnotate ? '--no-annotate' : '',
+    options.annotationStyle === 'line' ? '--annotation-style line' : '',
+    options.emitIndexUrl ? '--emit-index-url' : '',
+    options.emitFindLinks ? '--emit-find-links' : '',
+  ].filter((flag) => flag !== '');
+  if (given.length === 0) return;
+  throw new PinHashesError('USAGE', `${given.join(', ')} shape${given.length === 1 ? 's' : ''} a requirements.txt lock, not a pylock.toml`, {
+    exitCode: 2,
+    hint: 'A pylock.toml lists its dependencies in [packages.tool.pin-hashes] via and each package its index: leave these flags out, or write a requirements.txt.',
+  });
 }
 
 async function attestationConfig(options: LockOptions, cwd: string): Promise<AttestationConfig> {

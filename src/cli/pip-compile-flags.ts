@@ -37,7 +37,7 @@ export const PIP_COMPILE_FLAGS: readonly PipCompileFlag[] = [
     refused: "the header holds the command, target and indexes that `pin-hashes check` regenerates the lock from; a lock without it cannot be checked",
   },
   { name: 'resolver', kind: 'choice', choices: ['backtracking', 'legacy'], describe: "pip-compile's resolver choice: backtracking is pip's, the only one here" },
-  { name: 'annotate', kind: 'boolean', describe: "pip-compile's flag; always on here", implied: 'always on: each pin says which inputs and packages it is there for (# via)' },
+  { name: 'annotate', kind: 'boolean', describe: "pip-compile's flag; the default here", implied: 'the default: each pin says which inputs and packages it is there for (# via); --no-annotate leaves that out' },
   {
     name: 'strip-extras',
     kind: 'boolean',
@@ -54,7 +54,13 @@ export const PIP_COMPILE_FLAGS: readonly PipCompileFlag[] = [
     name: 'no-emit-index-url',
     kind: 'boolean',
     describe: "pip-compile's flag; always so here",
-    implied: 'always so: the lock names its indexes only in comments (# index:), never as options pip would obey',
+    implied: 'the default: the lock names its indexes only in comments (# index:), never as options pip would obey; --emit-index-url writes them',
+  },
+  {
+    name: 'no-emit-find-links',
+    kind: 'boolean',
+    describe: "pip-compile's flag; the default here",
+    implied: 'the default: the lock writes no --find-links lines (they are often paths of one machine); --emit-find-links writes them',
   },
   {
     name: 'max-rounds',

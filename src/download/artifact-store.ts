@@ -29,6 +29,11 @@ export interface ArtifactStoreEvents {
   /** A digest came from the cache: no download. */
   onCacheHit?: (file: IndexedFile) => void;
   onDownloadStart?: (file: IndexedFile) => void;
+  /**
+   * The response announced how many bytes it will send (Content-Length, no content coding), before
+   * its body: a size for the progress display's estimate where the index claims none. Per attempt.
+   */
+  onDownloadSize?: (file: IndexedFile, bytes: number) => void;
   /** Bytes of one file arrived (a retried download reports its bytes again). */
   onDownloadProgress?: (file: IndexedFile, bytes: number) => void;
   onDownloadDone?: (file: IndexedFile, bytes: number) => void;
@@ -254,6 +259,7 @@ export class ArtifactStore {
           this.#active.set(body, ticket);
           body.once('close', () => this.#active.delete(body));
         },
+        onLength: (bytes) => this.#events.onDownloadSize?.(file, bytes),
         onBytes: (bytes) => this.#events.onDownloadProgress?.(file, bytes),
         onRetry: (error, attempt) => this.#events.onRetry?.(file.url, error, attempt),
       },

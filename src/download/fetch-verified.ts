@@ -48,6 +48,8 @@ export interface FetchContext {
   stopReason(): string | undefined;
   /** A response body is being read; the caller may destroy it to stop the download. */
   watch(body: Readable): void;
+  /** The response's announced length, when it has one, before its body is read. */
+  onLength?: ((bytes: number) => void) | undefined;
   onBytes?: ((bytes: number) => void) | undefined;
   onRetry?: ((error: unknown, attempt: number) => void) | undefined;
 }
@@ -74,12 +76,14 @@ export async function fetchVerified(file: IndexedFile, ctx: FetchContext, option
         throw statusError(file.url, response.status);
       }
       const observer = options.observer?.();
+      const expectedLength = announcedLength(response);
+      if (expectedLength !== undefined) ctx.onLength?.(expectedLength);
       return hashStream(response.body, {
         algorithms: Object.keys(file.hashes),
         url: file.url,
         limit: readLimitFor(file.size),
         declaredSize: file.size,
-        expectedLength: announcedLength(response),
+        expectedLength,
         saveTo: options.saveTo,
         onBytes: ctx.onBytes,
         onChunk: observer ? (chunk) => observer.push(chunk) : undefined,

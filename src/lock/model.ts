@@ -8,6 +8,9 @@ import type { FileProvenance } from '../provenance/file-provenance.js';
 import type { PackageProvenance } from '../provenance/record.js';
 import type { Cooldown } from '../provider/cooldown.js';
 
+/** The formats a lock is written in. */
+export type LockFormat = 'requirements-txt' | 'pylock';
+
 export interface LockedFile {
   filename: string;
   /** Without credentials. */
@@ -49,6 +52,12 @@ export interface LockHeader {
   environment?: { readonly marker: string; readonly requiresPython: string } | undefined;
   /** The regeneration command's arguments after `pin-hashes lock` (pylock.toml's tool table). */
   argv?: readonly string[] | undefined;
+  /** sha256 of the inputs as the run read them (api/inputs-fingerprint.ts): what `check --offline` compares. */
+  inputsSha256?: string | undefined;
+  /** How `# via` is written in requirements.txt: pip-compile's split (default) or line style, or not at all. */
+  annotations?: 'split' | 'line' | 'none' | undefined;
+  /** Option lines pip obeys, written before the pins (`--index-url URL`, `--find-links DIR`): --emit-index-url, --emit-find-links. */
+  pipOptions?: readonly string[] | undefined;
 }
 
 export interface Lock {

@@ -10,6 +10,7 @@ import type { Evidence } from '../download/hashing.js';
 import { isForgePublisher } from '../provenance/publisher.js';
 import { provenanceLine } from '../provenance/record.js';
 import { cooldownJson } from '../provider/cooldown.js';
+import { digestPlaceholder, seal } from './lock-digest.js';
 import type { Lock, LockedFile, LockedPackage } from './model.js';
 
 /** `pylock.toml` or `pylock.NAME.toml` (NAME without a dot), as PEP 751 names them. */
@@ -37,7 +38,7 @@ export function renderPylock(lock: Lock): string {
   const index = header.indexes.length === 1 ? header.indexes[0] : undefined;
   for (const pkg of packages) out.push('', ...renderPackage(pkg, dependents.get(pkg.name) ?? [], index));
   out.push('', '[tool.pin-hashes]', ...toolTable(lock));
-  return out.join('\n') + '\n';
+  return seal(out.join('\n') + '\n', 'pylock');
 }
 
 function renderPackage(pkg: LockedPackage, dependencies: readonly string[], index: string | undefined): string[] {
@@ -87,6 +88,8 @@ function toolTable(lock: Lock): string[] {
     if (c.excludeNewer !== null) out.push(`exclude-newer = ${str(c.excludeNewer)}`);
     if (c.cutoff !== null) out.push(`cooldown-cutoff = ${str(c.cutoff)}`);
   }
+  if (header.inputsSha256 !== undefined) out.push(`inputs-sha256 = ${str(header.inputsSha256)}`);
+  out.push(digestPlaceholder('pylock'));
   return out;
 }
 

@@ -73,9 +73,11 @@ export function readPylock(text: string, file: string): ExistingLock {
       provenance,
       files,
       entries,
+      via: strings(tool['via']) ?? [],
     });
   }
   const tool = isTable(doc['tool']) && isTable(doc['tool']['pin-hashes']) ? doc['tool']['pin-hashes'] : undefined;
   const reference = typeof tool?.['cooldown-reference'] === 'string' ? Date.parse(tool['cooldown-reference']) : Number.NaN;
-  return { pins, command: strings(tool?.['command']) ?? null, cooldownReference: Number.isFinite(reference) ? reference : undefined };
+  const inputsSha256 = typeof tool?.['inputs-sha256'] === 'string' ? tool['inputs-sha256'] : undefined;
+  return { pins, command: strings(tool?.['command']) ?? null, cooldownReference: Number.isFinite(reference) ? reference : undefined, inputsSha256 };
 }

@@ -30,6 +30,8 @@ export interface ExistingPin {
   files?: ReadonlyMap<string, string> | undefined;
   /** The files as a pylock.toml lists them, for check to take as they are when the pin did not move. */
   entries?: readonly LockedFile[] | undefined;
+  /** Its `# via` reasons (input sources like `-r requirements.in`, parent names); empty when the lock has none. */
+  via?: readonly string[] | undefined;
 }
 
 export interface ExistingLock {
@@ -38,6 +40,8 @@ export interface ExistingLock {
   command: string[] | null;
   /** What the lock's cooldown counted back from (epoch ms), when it had one. */
   cooldownReference?: number | undefined;
+  /** The fingerprint of the inputs it was made from (api/inputs-fingerprint.ts); absent in older locks. */
+  inputsSha256?: string | undefined;
 }
 
 const COMMAND_LINE = /^#\s+pin-hashes lock(?:\s(.*))?$/;
@@ -69,9 +73,11 @@ export function readLock(text: string, file: string, env: Readonly<Record<string
     const hashes = line.hashes.filter((h) => h.startsWith('sha256:')).map((h) => h.slice('sha256:'.length).toLowerCase());
     pins.set(req.name, { name: req.name, version, url: req.url, hashes });
   }
-  for (const [name, provenance] of provenanceLines(text)) {
+  for (const [name, notes] of annotations(text)) {
     const pin = pins.get(name);
-    if (pin) pin.provenance = provenance;
+    if (!pin) continue;
+    if (notes.provenance) pin.provenance = notes.provenance;
+    pin.via = notes.via;
   }
   let command: string[] | null = null;
   for (const raw of text.split('\n')) {
@@ -86,22 +92,39 @@ export function readLock(text: string, file: string, env: Readonly<Record<string
     }
     if (!raw.startsWith('#')) break;
   }
-  return { pins, command, cooldownReference: parseCooldownReference(text) };
+  const inputsSha256 = INPUTS_LINE.exec(text)?.[1];
+  return { pins, command, cooldownReference: parseCooldownReference(text), inputsSha256 };
 }
 
-/** Requirement lines start a package (at column 0, not a comment, not an option); its indented comments follow. */
-function provenanceLines(text: string): Map<PackageName, PackageProvenance> {
-  const found = new Map<PackageName, PackageProvenance>();
-  let current: PackageName | undefined;
+const INPUTS_LINE = /^# inputs-sha256: ([0-9a-f]{64}) /m;
+
+interface Annotations {
+  via: string[];
+  provenance?: PackageProvenance | undefined;
+}
+
+/**
+ * The comments under each pin, as the renderer writes them: `# via X`, `# via X, Y` (pip-compile's
+ * line style), or `# via` then `#   X` lines (split style); and `# provenance: ...`. Requirement
+ * lines start a package (at column 0, not a comment, not an option); its indented comments follow.
+ */
+function annotations(text: string): Map<PackageName, Annotations> {
+  const found = new Map<PackageName, Annotations>();
+  let current: Annotations | undefined;
   for (const raw of text.split('\n')) {
-    if (raw !== '' && !/^[\s#-]/.test(raw)) {
-      const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(raw)?.[0];
-      current = name === undefined ? undefined : normalizeName(name);
+    const line = raw.replace(/\r$/, '');
+    if (line !== '' && !/^[\s#-]/.test(line)) {
+      const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(line)?.[0];
+      current = name === undefined ? undefined : { via: [] };
+      if (name !== undefined && current) found.set(normalizeName(name), current);
       continue;
     }
-    if (current === undefined || !raw.startsWith('    #')) continue;
-    const provenance = parseProvenanceLine(raw.slice(4));
-    if (provenance !== undefined) found.set(current, provenance);
+    if (current === undefined || !line.startsWith('    #')) continue;
+    const comment = line.slice(4);
+    const provenance = parseProvenanceLine(comment);
+    if (provenance !== undefined) current.provenance = provenance;
+    else if (comment.startsWith('# via ')) current.via.push(...comment.slice('# via '.length).split(', ').filter((v) => v !== ''));
+    else if (comment.startsWith('#   ')) current.via.push(comment.slice('#   '.length));
   }
   return found;
 }

@@ -1,9 +1,9 @@
 /** The lock formats, one pure renderer each, chosen once per run (api/prepare.ts). */
-import type { Lock } from './model.js';
+import type { Lock, LockFormat } from './model.js';
 import { renderPylock } from './pylock.js';
 import { renderRequirementsTxt } from './requirements-txt.js';
 
-export type LockFormat = 'requirements-txt' | 'pylock';
+export type { LockFormat };
 
 export function renderLock(lock: Lock, format: LockFormat): string {
   return format === 'pylock' ? renderPylock(lock) : renderRequirementsTxt(lock);

@@ -1,11 +1,13 @@
 /**
  * The requirements.txt renderer: a pure function of the lock. The shape follows pip-compile's
  * (users know it) and pip 23's hash-checking rules: sorted names, one `==` clause, lowercase
- * sorted hashes, `\` with nothing after it, comments only after the last hash line, ASCII, `\n`.
+ * sorted hashes, `\` with nothing after it, comments only after the last hash line, ASCII, `\n`,
+ * and the file's own digest in the header (lock-digest.ts).
  */
 import type { Lock, LockedPackage } from './model.js';
 import { provenanceLine } from '../provenance/record.js';
 import { cooldownLine } from '../provider/cooldown.js';
+import { digestPlaceholder, seal } from './lock-digest.js';
 
 export function renderRequirementsTxt(lock: Lock): string {
   const lines: string[] = [
@@ -21,12 +23,18 @@ export function renderRequirementsTxt(lock: Lock): string {
   const trust = lock.header.trustRootSha256;
   lines.push(trust === null ? '# attestations: not verified (--no-verify-attestations)' : `# attestations: PEP 740, verified with Sigstore trust root sha256:${trust}`, '#');
   if (lock.header.cooldown) lines.push(cooldownLine(lock.header.cooldown), '#');
+  if (lock.header.inputsSha256 !== undefined) lines.push(`# inputs-sha256: ${lock.header.inputsSha256} (check --offline compares it with the inputs)`);
+  lines.push(digestPlaceholder('requirements-txt'), '#');
+  // pip-compile's place for them: after the header, a blank line before the pins.
+  const pipOptions = lock.header.pipOptions ?? [];
+  if (pipOptions.length > 0) lines.push(...pipOptions, '');
+  const annotations = lock.header.annotations ?? 'split';
   const packages = [...lock.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const pkg of packages) lines.push(...renderPackage(pkg));
-  return lines.join('\n') + '\n';
+  for (const pkg of packages) lines.push(...renderPackage(pkg, annotations));
+  return seal(lines.join('\n') + '\n', 'requirements-txt');
 }
 
-function renderPackage(pkg: LockedPackage): string[] {
+function renderPackage(pkg: LockedPackage, annotations: 'split' | 'line' | 'none'): string[] {
   const head = pkg.url === null ? `${pkg.name}==${pkg.version}` : `${pkg.name} @ ${pkg.url}`;
   const hashes = [...new Set(pkg.files.map((f) => f.sha256.toLowerCase()))].sort();
   const out: string[] = [];
@@ -35,8 +43,8 @@ function renderPackage(pkg: LockedPackage): string[] {
     out.push(`${head} \\`);
     hashes.forEach((hash, i) => out.push(`    --hash=sha256:${hash}${i < hashes.length - 1 ? ' \\' : ''}`));
   }
-  const via = sortVia(pkg.via);
-  if (via.length === 1) out.push(`    # via ${via[0]}`);
+  const via = annotations === 'none' ? [] : sortVia(pkg.via);
+  if (via.length === 1 || (annotations === 'line' && via.length > 0)) out.push(`    # via ${via.join(', ')}`);
   else if (via.length > 1) {
     out.push('    # via');
     for (const v of via) out.push(`    #   ${v}`);

@@ -13,8 +13,8 @@ import { hostPythonVersion, pipAvailable, pipInstall } from '../helpers/pip.js';
 
 const PLATFORM = ['--python-platform', 'x86_64-manylinux_2_36'];
 
-/** pip-compile flag (as typed) -> exit code and what stderr must say. */
-const FLAGS: [string[], number, RegExp][] = [
+/** pip-compile flag (as typed) -> exit code, what stderr must say, and (exit 0) what the lock must hold and must not. */
+const FLAGS: [string[], number, RegExp, { has?: RegExp; lacks?: RegExp }?][] = [
   [['--generate-hashes'], 0, /^note: --generate-hashes: always on: every pin gets --hash lines/m],
   [['--allow-unsafe'], 0, /^note: --allow-unsafe: always on: pip, setuptools and wheel are pinned/m],
   [['--header'], 0, /^note: --header: always on/m],
@@ -25,17 +25,22 @@ const FLAGS: [string[], number, RegExp][] = [
   [['--pip-args=--no-deps'], 2, /^error: --pip-args is not supported/m],
   [['--build-isolation'], 2, /^error: --build-isolation is not supported: pin-hashes never builds a package/m],
   [['--no-build-isolation'], 2, /^error: --no-build-isolation is not supported/m],
-  [['--annotate'], 0, /^note: --annotate: always on/m],
+  [['--annotate'], 0, /^note: --annotate: the default/m, { has: /^    # via app-core$/m }],
+  [['--no-annotate'], 0, /(?:)/, { lacks: /# via/ }],
+  [['--annotation-style=line'], 0, /(?:)/, { has: /^    # via my-app \(pyproject\.toml\)$/m }],
+  [['--annotation-style', 'split'], 0, /(?:)/, { has: /^    # via app-core$/m }],
+  [['--annotation-style=column'], 2, /Argument: annotation-style, Given: "column", Choices: "split", "line"/],
   [['--strip-extras'], 0, /^note: --strip-extras: always so: pins carry no extras/m],
   [['--no-strip-extras'], 2, /^error: --no-strip-extras is not supported: pins carry no extras here/m],
-  [['--no-emit-index-url'], 0, /^note: --no-emit-index-url: always so: the lock names its indexes only in comments/m],
+  [['--no-emit-index-url'], 0, /^note: --no-emit-index-url: the default: the lock names its indexes only in comments/m, { lacks: /^--index-url/m }],
+  [['--emit-index-url'], 0, /(?:)/, { has: /^--index-url http:\/\/127\.0\.0\.1:\d+\/simple\/\n\napp-core==1\.0 \\$/m }],
+  [['--no-emit-find-links'], 0, /^note: --no-emit-find-links: the default/m, { lacks: /^--find-links/m }],
   [['--max-rounds=10'], 0, /^note: --max-rounds 10: not needed/m],
   [['--max-rounds', 'many'], 2, /^error: --max-rounds must be a whole number from 1 to 1000000, not a number$/m],
   [['--unsafe-package', 'pip'], 2, /^error: --unsafe-package is not supported: pip's hash-checking mode needs every package it installs pinned/m],
   [['--no-emit-package=setuptools'], 2, /^error: --no-emit-package is not supported/m],
   [['--custom-compile-command', 'make lock'], 2, /^error: --custom-compile-command is not supported: `pin-hashes check` regenerates the lock from the command in its header/m],
-  [['--no-annotate', '--annotation-style=line'], 2, /^error: Unknown options: --no-annotate, --annotation-style$/m],
-  [['--emit-index-url'], 2, /^error: Unknown option: --emit-index-url$/m],
+  [['--emit-trusted-host', '--no-reuse-hashes'], 2, /^error: Unknown options: --emit-trusted-host, --no-reuse-hashes$/m],
 ];
 
 describe('pip-compile flags', () => {
@@ -56,13 +61,15 @@ describe('pip-compile flags', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  for (const [flag, code, said] of FLAGS) {
+  for (const [flag, code, said, lock] of FLAGS) {
     test(`pin-hashes lock ${flag.join(' ')}: exit ${code}`, async () => {
       const result = await runCli(['lock', 'pyproject.toml', '-o', '-', '-i', server.url, '--python-version', '3.12', ...PLATFORM, ...flag], { cwd: dir });
       assert.equal(result.code, code, result.stderr);
       assert.match(result.stderr, said);
       assert.doesNotMatch(result.stderr, /generateHashes|allowUnsafe|stripExtras|maxRounds|noEmitIndexUrl|noAnnotate|annotationStyle|emitIndexUrl/, 'no camelCase twin');
       if (code === 0) assert.match(result.stdout, /^app-core==1\.0 \\$/m);
+      if (lock?.has) assert.match(result.stdout, lock.has);
+      if (lock?.lacks) assert.doesNotMatch(result.stdout, lock.lacks);
     });
   }
 

@@ -1,5 +1,8 @@
 /** What `pin-hashes lock` does once its flags are checked: loaded only then, so --help and --version stay fast. */
-import { lock } from '../../api/lock.js';
+import { lock, type LockResult } from '../../api/lock.js';
+import { lockAll } from '../../api/all-locks.js';
+import { LOCK_SET_FILE } from '../../api/lock-set.js';
+import { UsageError } from '../usage-error.js';
 import { describeChange } from '../../api/changes.js';
 import { LOCK_FLAGS } from '../../api/lock-flags.js';
 import type { LockOptions } from '../../api/options.js';
@@ -25,30 +28,57 @@ function lockOptionsOf(flags: LockCliFlags): LockOptions {
 
 /** `notes`: said before the run (pip-compile flags that need nothing done, cli/pip-compile-flags.ts). */
 export async function runLock(flags: LockCliFlags, notes: readonly string[] = []): Promise<void> {
-  const reporter = new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
+  const newReporter = (): Reporter => new Reporter({ stream: process.stderr, quiet: flags.quiet || flags.json, verbose: flags.verbose });
+  const reporter = newReporter();
   for (const note of notes) reporter.line(`note: ${note}`);
-  const result = await lock({ ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) });
-  if (flags.json) {
-    process.stdout.write(
-      JSON.stringify(
-        {
-          output: result.outputPath,
-          outcome: result.outcome,
-          recalled: result.recalled,
-          header: { ...result.lock.header, cooldown: result.lock.header.cooldown ? cooldownJson(result.lock.header.cooldown) : undefined },
-          // URLs can carry signed query tokens: shown redacted, as everywhere else.
-          packages: result.lock.packages.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, url: redactUrl(f.url) })) })),
-          changes: result.changes,
-          warnings: result.warnings,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+  if (flags['all'] === true) {
+    const { inputs: _none, ...shared } = lockOptionsOf(flags);
+    if (flags.inputs.length > 0) throw new UsageError(`--all locks what ${LOCK_SET_FILE} lists; leave out the inputs (${flags.inputs.join(' ')}), or --all.`);
+    if (shared.outputFile !== undefined) throw new UsageError(`--all writes each lock to the output-file its ${LOCK_SET_FILE} entry names; leave out -o.`);
+    // One reporter per lock: its progress line and its summary's counts are that lock's.
+    let current = reporter;
+    const results = await lockAll(shared, {
+      events: () => withHeapTuning(current.events()),
+      before: () => {
+        current = newReporter();
+      },
+      after: (result) => {
+        current.stop();
+        if (!flags.json) reportResult(result, current);
+      },
+    }).finally(() => current.stop());
+    if (flags.json) process.stdout.write(JSON.stringify(results.map(resultJson), null, 2) + '\n');
     return;
   }
-  if (result.outcome === 'stdout') {
+  let result;
+  try {
+    result = await lock({ ...lockOptionsOf(flags), events: withHeapTuning(reporter.events()) });
+  } finally {
+    // Gone before the summary, and before main prints an error: never "Hashing: 3/9 fileserror: ...".
     reporter.stop();
+  }
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(resultJson(result), null, 2) + '\n');
+    return;
+  }
+  reportResult(result, reporter);
+}
+
+function resultJson(result: LockResult): unknown {
+  return {
+    output: result.outputPath,
+    outcome: result.outcome,
+    recalled: result.recalled,
+    header: { ...result.lock.header, cooldown: result.lock.header.cooldown ? cooldownJson(result.lock.header.cooldown) : undefined },
+    // URLs can carry signed query tokens: shown redacted, as everywhere else.
+    packages: result.lock.packages.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, url: redactUrl(f.url) })) })),
+    changes: result.changes,
+    warnings: result.warnings,
+  };
+}
+
+function reportResult(result: LockResult, reporter: Reporter): void {
+  if (result.outcome === 'stdout') {
     process.stdout.write(result.content);
     return;
   }

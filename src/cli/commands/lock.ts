@@ -15,6 +15,7 @@ export const LOCK_COMMAND: FastCommand = {
     ...LOCK_FLAGS,
     ...PIP_COMPILE_FLAGS,
     { name: 'json', kind: 'boolean' },
+    { name: 'all', kind: 'boolean' },
     { name: 'quiet', alias: 'q', kind: 'boolean' },
     { name: 'verbose', alias: 'v', kind: 'boolean' },
   ],
@@ -58,10 +59,12 @@ export function lockCommand(yargs: Argv, handler: (values: Record<string, unknow
           'pip-compile flags (accepted where pin-hashes always does it, refused with a reason where it cannot):',
         )
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON on stdout' })
+        .option('all', { type: 'boolean', default: false, describe: 'Make every lock pyproject.toml lists in [tool.pin-hashes] locks, each after those it reads (-c)' })
         .example('$0 lock', 'requirements.in -> requirements.txt')
         .example('$0 lock requirements.in -o - --python-version 3.12', 'print the lock for Python 3.12')
         .example('$0 lock pyproject.toml --extra docs --group test', 'the project, its docs extra and its test group -> requirements.txt beside it')
         .example('$0 lock -P requests', 'bump requests (and only what must move with it)')
+        .example('$0 lock --all', "every lock pyproject.toml's [tool.pin-hashes] locks lists (requirements.txt, dev.txt, ...)")
         .example('$0 lock -i https://pypi.example/simple/ --only-binary :all:', 'a private index, wheels only')
         .example('pip install --require-hashes -r requirements.txt', 'then install it')
         .check((argv) => assertNoProblems(flagProblems([...LOCK_FLAGS, ...PIP_COMPILE_FLAGS], argv))),
