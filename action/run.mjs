@@ -85,7 +85,7 @@ function showChange(path, old, cwd) {
   // The diff, with git (on every GitHub runner); the lock is rewritten in the working tree either way.
   const dir = mkdtempSync(join(tmpdir(), 'pin-hashes-action-'));
   try {
-    const copy = join(dir, `${basename(path)} (as committed)`);
+    const copy = join(dir, `${basename(path)} (before pin-hashes lock)`);
     writeFileSync(copy, old);
     const token = randomUUID();
     writeSync(1, `::stop-commands::${token}\n`);

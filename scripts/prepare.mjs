@@ -1,10 +1,11 @@
 // npm's `prepare` script: the build (`npm run build`), after making sure the build's tools are there.
 //
 // Why not just `npm run build`: a global install from git (`npm install -g git+URL`, which is how
-// pre-commit installs a `language: node` hook, and `npx --package=git+URL`) prepares the clone
-// with a nested `npm install` that inherits the outer command's `npm_config_global=true`, so it
-// installs the clone into the global folder instead of installing its devDependencies into the
-// clone (npm/cli#8440), and `tsc` is not found. When TypeScript or esbuild is missing here, this
+// pre-commit installs a `language: node` hook) prepares the clone with a nested `npm install` that
+// inherits the outer command's `npm_config_global=true`, so it installs the clone into the global
+// folder instead of installing its devDependencies into the clone (npm/cli#8440), and `tsc` is
+// not found. (That nested install writing into the global folder beside its parent can also
+// collide with it; nothing here can stop that.) When TypeScript or esbuild is missing here, this
 // installs the locked devDependencies into this folder first: `npm ci`, forced local
 // (--global=false, --prefix here), with lifecycle scripts off so it does not run this script again.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ const npmCli = process.env.npm_execpath;
 function run(args, env) {
   const npm = npmCli ? [process.execPath, [npmCli, ...args]] : ['npm', args];
   const result = spawnSync(npm[0], npm[1], { cwd: root, stdio: 'inherit', env, shell: !npmCli && process.platform === 'win32' });
+  if (result.error) console.error(`pin-hashes prepare: could not run npm ${args[0]}: ${result.error.message}`);
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
