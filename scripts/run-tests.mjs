@@ -17,6 +17,7 @@ const SLOW = [
   'dist/test/e2e/differential.test.js', // ~440 pip processes on seeded random universes
   'dist/test/e2e/scenarios.test.js', // every packse scenario through the CLI, judged by pip
   'dist/test/e2e/pylock-pip.test.js', // pip 26 and packaging in a virtual environment made for it
+  'dist/test/e2e/integrations.test.js', // pre-commit and the Action's install step, each building pin-hashes from a git copy
 ];
 
 function findTests(dir) {
