@@ -1,8 +1,6 @@
 /**
- * The HTTP client and the index client of a run: what its first requests need, and nothing of
- * the resolver, the downloads or the metadata ladder. `lock` opens them first and asks for the
- * first pages (IndexClient.prefetch) before loading the rest of the pipeline, so that code loads
- * while those requests travel; the session (pipeline.ts) then takes them over.
+ * The HTTP client and the index client of a run: what its page requests need, and nothing of
+ * the resolver, the downloads or the metadata ladder (pipeline.ts opens the rest of a session).
  */
 import type { RecordCache } from '../cache/record-cache.js';
 import { HttpClient } from '../http/client.js';
@@ -40,24 +38,4 @@ export function openIndexAccess(run: PreparedRun, cache: RecordCache | undefined
 /** -U asks every stored page again, -P the named projects' (their pins are free to move). */
 export function revalidateFor(upgrade: ReadonlySet<PackageName> | 'all'): (name: PackageName) => boolean {
   return (name) => upgrade === 'all' || upgrade.has(name);
-}
-
-/**
- * The projects a run asks for first: the inputs' requirements from an index that apply to the
- * target, then the previous lock's pins (which the read-ahead asks for at once anyway).
- */
-export function firstProjects(run: PreparedRun, previous: Iterable<PackageName>): PackageName[] {
-  const names = new Set<PackageName>();
-  for (const { requirement } of run.input.requirements) {
-    if (requirement.url !== null) continue;
-    let applies = true;
-    try {
-      applies = requirement.marker === null || requirement.marker.evaluate(run.target.markerEnvironment, '');
-    } catch {
-      // The resolver reports a marker it cannot evaluate; a page asked for early costs nothing.
-    }
-    if (applies) names.add(requirement.name);
-  }
-  for (const name of previous) names.add(name);
-  return [...names];
 }

@@ -71,17 +71,10 @@ export async function lock(options: LockOptions): Promise<LockResult> {
     for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
   }
   // Loaded here, not at the top: a recalled run never pays for the resolver, HTTP and download code.
-  // The first pages are asked for before the resolver's code loads, which it does while they travel.
-  const { openIndexAccess, firstProjects, revalidateFor } = await import('./index-access.js');
-  const access = openIndexAccess(run, cache, revalidateFor(upgrade));
-  access.index.prefetch(firstProjects(run, preferences.keys()));
+  const { runPipeline }: { runPipeline: typeof RunPipeline } = await import('./pipeline.js');
   let result;
   try {
-    const { runPipeline }: { runPipeline: typeof RunPipeline } = await import('./pipeline.js').catch((error: unknown) => {
-      access.http.close();
-      throw error;
-    });
-    result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache, previous: existing?.pins, access });
+    result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache, previous: existing?.pins });
   } finally {
     // Also after a failure: what was downloaded and hashed before it need not be again.
     await cache?.flush();

@@ -34,7 +34,7 @@ import { targetDescription, type PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
 import type { LockEvents } from './options.js';
 import { emittedOptions } from './emitted-options.js';
-import { openIndexAccess, revalidateFor, type IndexAccess } from './index-access.js';
+import { openIndexAccess, revalidateFor } from './index-access.js';
 import { inputsFingerprint } from './inputs-fingerprint.js';
 import { rootSourceLabel } from './source-labels.js';
 import { displayPath, regenerateArgv, regenerateCommand } from './command.js';
@@ -50,8 +50,6 @@ export interface PipelineParams {
   reuse?: ReadonlyMap<PackageName, ExistingPin> | undefined;
   /** The previous lock's pins: their provenance records are the publishers pinned. */
   previous?: ReadonlyMap<PackageName, ExistingPin> | undefined;
-  /** Opened by the caller, with its first requests already sent (api/index-access.ts). */
-  access?: IndexAccess | undefined;
 }
 
 export interface PipelineResult {
@@ -91,8 +89,6 @@ export interface SessionOptions {
   hashAhead?: boolean | undefined;
   /** Revalidate these projects' stored pages even while fresh (-P, -U, --refresh). */
   revalidate?: ((name: PackageName) => boolean) | undefined;
-  /** The HTTP client and index client, when the caller opened them first (to send early requests). */
-  access?: IndexAccess | undefined;
 }
 
 /** Once per index: a wheel's dependencies needed its whole download (no usable `.metadata` file, no ranges). */
@@ -111,7 +107,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
   const { cache } = sessionOptions;
   const { config, target } = run;
   const { events, retry, concurrency } = config;
-  const { http, index } = sessionOptions.access ?? openIndexAccess(run, cache, sessionOptions.revalidate ?? (() => false));
+  const { http, index } = openIndexAccess(run, cache, sessionOptions.revalidate ?? (() => false));
   const ledger = createMetadataLedger();
   const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
   const metadata = new MetadataService({ http, store, retry, cache, ledger, onWholeDownloadForMetadata: slowIndexNotice(events) });
@@ -171,7 +167,6 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
       preferences: params.preferences,
       hashAhead: params.reuse === undefined,
       revalidate: revalidateFor(upgrade),
-      access: params.access,
     },
     warnings,
   );

@@ -65,8 +65,6 @@ export class IndexClient {
   #freshUntil = Number.POSITIVE_INFINITY;
   /** Find-links folders and pages are listed once per run, not once per project. */
   readonly #findLinksListings = new Map<string, Promise<RawLink[]>>();
-  /** Pages asked for before anyone needed them (prefetch), each handed to the first getProject. */
-  readonly #prefetched = new Map<PackageName, Promise<ProjectPage>>();
 
   constructor(http: HttpClient, sources: IndexSources, retry: RetryPolicy, events: IndexClientEvents = {}, caching?: PageCaching) {
     this.#caching = caching;
@@ -100,28 +98,7 @@ export class IndexClient {
    * Files of one project, fetched on every call: the caller keeps the answer (IndexProvider is
    * the run's one memo of pages).
    */
-  getProject(name: PackageName): Promise<ProjectPage> {
-    const early = this.#prefetched.get(name);
-    if (early === undefined) return this.#getProject(name);
-    this.#prefetched.delete(name);
-    return early;
-  }
-
-  /**
-   * Asks for these projects' pages now, before anything needs them: the run's first requests go
-   * out while the code that will read them is still loading (api/lock.ts). The next getProject
-   * of each name gets its answer, failures included; one nobody asks for is dropped unread.
-   */
-  prefetch(names: Iterable<PackageName>): void {
-    for (const name of names) {
-      if (this.#prefetched.has(name)) continue;
-      const pending = this.#getProject(name);
-      pending.catch(() => undefined);
-      this.#prefetched.set(name, pending);
-    }
-  }
-
-  async #getProject(name: PackageName): Promise<ProjectPage> {
+  async getProject(name: PackageName): Promise<ProjectPage> {
     if (this.#findLinks.length > 0) this.#expires(0);
     const [indexResults, linkResults] = await Promise.all([
       Promise.all(this.#indexes.map((base) => this.#fromIndex(base, name))),
