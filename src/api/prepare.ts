@@ -7,8 +7,8 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { PinHashesError } from '../errors.js';
 import { isUrl } from '../http/url-text.js';
-import { formatPlatform, parsePythonPlatform } from '../pep/tags.js';
-import { makeTarget, type Target } from '../pep/target.js';
+import type { Target } from '../pep/target.js';
+import { targetsOf } from './targets.js';
 import type { FormatControl } from '../requirements/format-control.js';
 import type { RequirementsInput } from '../requirements/index.js';
 import { inputKind, readInputs } from '../inputs/index.js';
@@ -82,7 +82,8 @@ export interface PreparedRun {
   outputPath: string | null;
   format: LockFormat;
   input: RequirementsInput;
-  target: Target;
+  /** What the lock is for, in resolution order (api/targets.ts); one for a lock like any before several targets existed. */
+  targets: readonly Target[];
   formats: FormatControl;
   /** The indexes in priority order. */
   indexes: readonly IndexLocation[];
@@ -117,7 +118,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   const warnings = input.warnings.map((w) => `${w.location.file}:${w.location.line}: ${w.message}`);
   const netrc = await loadNetrc(env);
   if (netrc.problem) warnings.push(netrc.problem);
-  const target = makeTarget(options.pythonVersion ?? hostPythonVersion(), parsePythonPlatform(options.pythonPlatform ?? hostPlatform()));
+  const targets = targetsOf(options, { pythonVersion: hostPythonVersion, platform: hostPlatform });
   const formats = input.formatControl.clone();
   // The command line is read after the files, as pip reads its options (later values win).
   for (const value of options.noBinary ?? []) formats.addNoBinary(value);
@@ -132,7 +133,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
     });
   }
   const attestations = options.noVerifyAttestations ? null : await attestationConfig(options, cwd);
-  return { config: runConfig(options, env, attestations), cwd, env, inputs, outputPath, format, input, target, formats, indexes, findLinks, warnings, netrc };
+  return { config: runConfig(options, env, attestations), cwd, env, inputs, outputPath, format, input, targets, formats, indexes, findLinks, warnings, netrc };
 }
 
 /** The format the output's name asks for; an explicit --format must agree with it (pip reads a pylock only under its PEP 751 name). */
@@ -225,9 +226,6 @@ function sourceDateEpoch(env: Record<string, string | undefined>): number | unde
   return Number(value) * 1000;
 }
 
-export function targetDescription(target: Target): string {
-  return `CPython ${target.pythonVersion.toString()} on ${formatPlatform(target.platform)}`;
-}
 
 export function defaultOutput(inputs: readonly string[]): string {
   const [first] = inputs;

@@ -14,6 +14,8 @@
  * Everything goes through the shared memo (MemoizedProvider) and the store's per-URL memo, so a
  * speculative answer is the same promise the resolver later awaits. Failures are ignored here and
  * met again, memoized, by whoever really needs the answer. `finish()` ends it all.
+ *
+ * One read-ahead per target (its memo's answers are that target's), all over the same store.
  */
 import type { ArtifactStore } from '../download/artifact-store.js';
 import type { PackageName } from '../pep/names.js';
@@ -99,11 +101,17 @@ export class ReadAhead implements ResolverHints {
   /**
    * Resolution is over and `keep` are the URLs of the files to hash: nothing speculative starts
    * any more, and downloads of other files (versions the resolver tried and left) are called off,
-   * so they do not hold download slots the pins need.
+   * so they do not hold download slots the pins need. With several targets, every target's
+   * read-ahead is stopped first (stop()), and the store told once.
    */
   finish(keep: ReadonlySet<string>): void {
-    this.#open = false;
+    this.stop();
     this.#deps.store.retainOnly(keep);
+  }
+
+  /** Nothing speculative starts any more; downloads already asked for go on. */
+  stop(): void {
+    this.#open = false;
   }
 }
 
