@@ -72,10 +72,10 @@ export function forTargets(header: LockHeader): string[] {
   return [`${intro} ${header.targets.length} targets:`, ...header.targets.map((target) => `  ${target}`)];
 }
 
-/** By name; lines of one name (several targets, several versions) by marker. Deterministic bytes. */
+/** By name; lines of one name (several targets, several versions) by version, then marker. Deterministic bytes. */
 export function sortPackages(packages: readonly LockedPackage[]): LockedPackage[] {
   const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...packages].sort((a, b) => order(a.name, b.name) || order(a.marker ?? '', b.marker ?? ''));
+  return [...packages].sort((a, b) => order(a.name, b.name) || a.version.compare(b.version) || order(a.url ?? '', b.url ?? '') || order(a.marker ?? '', b.marker ?? ''));
 }
 
 /**
