@@ -98,7 +98,6 @@ function optionsOf(variable: Variable, variableRank: number, environments: reado
   if (VERSION_VARIABLES.has(variable)) values.sort((a, b) => Version.parse(a).compare(Version.parse(b)));
   else values.sort();
   const raw: { atoms: string[]; opRank: number }[] = [];
-  // opRank 4 and 1 below are the `!=` options.
   const atom = (op: string, value: string): string => `${variable} ${op} ${JSON.stringify(value)}`;
   if (VERSION_VARIABLES.has(variable)) {
     for (const [i, a] of values.entries()) {
@@ -113,11 +112,28 @@ function optionsOf(variable: Variable, variableRank: number, environments: reado
   for (const { atoms, opRank } of raw) {
     const mask = maskOf(Marker.parse(atoms.join(' and ')), environments);
     if (mask === 0n || mask === all) continue;
+    if (VERSION_VARIABLES.has(variable) && !sameForOldPackaging(variable, atoms, environments, mask)) continue;
     const option = { atoms, negations: atoms.filter((a) => a.includes(' != ')).length, mask, rank: variableRank * 10 + opRank };
     const kept = byMask.get(mask);
     if (kept === undefined || cheaper(option, kept)) byMask.set(mask, option);
   }
   return [...byMask.values()];
+}
+
+/**
+ * packaging before 22 (pip 23 vendors 21.3) compares a marker's version with pre-releases
+ * excluded unless the specifier names one: on a pre-release interpreter (3.14.0rc1),
+ * `python_full_version >= "3.12"` and `!= "3.12.0"` are false there, true for packaging 22+ and
+ * for us. An option is kept only where both readings agree on every target, so pip 23 and pip 26
+ * install the same lines. (`== "3.14.0rc1"` names the pre-release and agrees.)
+ */
+function sameForOldPackaging(variable: Variable, atoms: readonly string[], environments: readonly MarkerEnvironment[], mask: bigint): boolean {
+  const rhs = atoms.map((text) => Version.parse(JSON.parse(text.slice(text.indexOf('"'))) as string));
+  return environments.every((env, i) => {
+    const ours = ((mask >> BigInt(i)) & 1n) === 1n;
+    const theirs = ours && !(Version.parse(env[variable]).isPrerelease && rhs.some((version) => !version.isPrerelease));
+    return ours === theirs;
+  });
 }
 
 function maskOf(marker: Marker, environments: readonly MarkerEnvironment[]): bigint {

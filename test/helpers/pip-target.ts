@@ -50,7 +50,7 @@ export interface PipTargetRun {
 }
 
 /** `python`'s pip, deciding as on `target`, on `args` (e.g. `--require-hashes -r lock --index-url URL`). */
-export async function pipDryRunOn(python: string, target: Target, args: readonly string[], reportPath: string): Promise<PipTargetRun> {
+export async function pipDryRunOn(python: string, target: Target, args: readonly string[], reportPath: string, timeoutMs = 120_000): Promise<PipTargetRun> {
   const argv = [
     '-c',
     PATCHED_PIP,
@@ -76,8 +76,15 @@ export async function pipDryRunOn(python: string, target: Target, args: readonly
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    const timer = setTimeout(() => {
+      text += `\n[killed after ${timeoutMs} ms]`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('error', reject);
-    child.on('close', (status) => resolve({ code: status, output: text }));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ code: status, output: text });
+    });
   });
   const installs: Record<string, string> = {};
   if (code === 0) {

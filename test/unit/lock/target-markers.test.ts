@@ -52,6 +52,9 @@ const cases: { name: string; targets: string[]; chosen: string[]; marker: string
   // Patch levels matter only where two targets share X.Y.
   { name: 'a patch level', targets: ['lx@3.12.0', 'lx@3.12.4', 'lx@3.13'], chosen: ['lx@3.12.4', 'lx@3.13'], marker: 'python_full_version >= "3.12.4"' },
   { name: 'a patch level, one X.Y', targets: ['lx@3.12.0', 'lx@3.12.4', 'w@3.12.0'], chosen: ['lx@3.12.0'], marker: 'sys_platform == "linux" and python_full_version < "3.12.4"' },
+  // pip 23's packaging reads `< "3.14.0"` as false on 3.14.0rc1 (pre-releases excluded): only `==` names it for both.
+  { name: 'a pre-release interpreter', targets: ['lx@3.14.0', 'lx@3.14.0rc1'], chosen: ['lx@3.14.0rc1'], marker: 'python_full_version == "3.14.0rc1"' },
+  { name: 'beside a pre-release interpreter', targets: ['lx@3.14.0', 'lx@3.14.0rc1'], chosen: ['lx@3.14.0'], marker: 'python_full_version >= "3.14.0"' },
   {
     name: 'two cubes',
     targets: COMMON_TWO_PYTHONS,
@@ -93,7 +96,7 @@ describe('the marker of a line chosen by some of the targets', () => {
 
 const ALL_TARGETS = Object.keys(PLATFORMS)
   .filter((label) => label !== 'lx17')
-  .flatMap((label) => ['3.10', '3.12.0', '3.12.3', '3.13'].map((python) => `${label}@${python}`));
+  .flatMap((label) => ['3.10', '3.12.0', '3.12.3', '3.13', '3.14.0rc1'].map((python) => `${label}@${python}`));
 
 test('on random targets and random subsets, the marker is true on exactly the chosen targets (and names no variable it need not)', () => {
   fc.assert(
