@@ -17,6 +17,7 @@ const SLOW = [
   'dist/test/e2e/differential.test.js', // ~440 pip processes on seeded random universes
   'dist/test/e2e/scenarios.test.js', // every packse scenario through the CLI, judged by pip
   'dist/test/e2e/pylock-pip.test.js', // pip 26 and packaging in a virtual environment made for it
+  'dist/test/e2e/targets-pip26.test.js', // the same environment, for the lock of several targets
 ];
 
 function findTests(dir) {
