@@ -157,9 +157,12 @@ function preferencesFor(target: Target, params: PipelineParams): Map<PackageName
   return out;
 }
 
-/** With several targets, an error says which target it happened on. */
+/**
+ * With several targets, a resolution that fails says for which target. (Other errors, an index
+ * that cannot be reached, are no target's: said as they are.)
+ */
 function forTarget(error: unknown, target: Target, count: number): unknown {
-  if (count === 1 || !(error instanceof PinHashesError)) return error;
+  if (count === 1 || !(error instanceof PinHashesError) || (error.code !== 'NO_SOLUTION' && error.code !== 'RESOLUTION_TOO_COMPLEX')) return error;
   return new PinHashesError(error.code, `For ${targetDescription(target)}: ${error.message}`, { exitCode: error.exitCode, hint: error.hint, cause: error });
 }
 
@@ -347,7 +350,7 @@ function previousLine(previous: PipelineParams['previous'], pkg: LockedPackage):
  * platforms (pip's answer on each), so an installer elsewhere is told so instead of installing a
  * wrong set. One marker per target; requires-python the lowest Python of them.
  */
-function pylockEnvironment(targets: readonly Target[]): { markers: string[]; requiresPython: string } {
+function pylockEnvironment(targets: readonly Target[]): NonNullable<Lock['header']['environment']> {
   const markers = targets.map(({ markerEnvironment: env }) =>
     [
       `sys_platform == '${env.sys_platform}'`,
@@ -359,7 +362,9 @@ function pylockEnvironment(targets: readonly Target[]): { markers: string[]; req
   const versions = [...new Set(targets.map((t) => t.markerEnvironment.python_version))];
   const lowest = versions.map((v) => Version.parse(v)).sort((a, b) => a.compare(b))[0];
   const requiresPython = versions.length === 1 ? `==${versions[0]}.*` : `>=${lowest?.toString() ?? ''}`;
-  return { markers: [...new Set(markers)], requiresPython };
+  const distinct = [...new Set(markers)];
+  if (distinct.length === 1) return { marker: distinct[0]!, requiresPython };
+  return { marker: distinct.map((m) => `(${m})`).join(' or '), markers: distinct, requiresPython };
 }
 
 /** The version or the hashes are not the ones the previous lock lists. */

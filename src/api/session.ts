@@ -98,6 +98,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
     cache ? { cache, mustRevalidate: (name) => config.refresh || revalidate(name) } : undefined,
   );
   const pages = new ProjectPages({ index, cooldown: config.cooldown, ...pageEvents(events, warnings) });
+  const everyFile = run.targets.length === 1 || (config.lockFlags.allFiles ?? false);
   const lanes = run.targets.map((target, position): TargetLane => {
     const provider: IndexProvider = new IndexProvider({
       pages,
@@ -115,6 +116,8 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
       target,
       preferredVersion: (name) => sessionOptions.preferredVersion?.(target, name),
       hashAhead: sessionOptions.hashAhead ?? false,
+      // With several targets a line locks what its targets can install (api/target-files.ts): only that is fetched ahead.
+      filesToHash: everyFile ? undefined : (pin) => provider.installableFiles(pin, false),
     });
     return { target, index: position, provider, answers, readAhead };
   });

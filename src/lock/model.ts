@@ -54,8 +54,11 @@ export interface LockHeader {
   trustRootSha256: string | null;
   /** The release cooldown the lock was made under, when there was one. */
   cooldown?: Cooldown | null | undefined;
-  /** The targets as PEP 751 `environments` markers (one per target) and `requires-python` (pylock.toml). */
-  environment?: { readonly markers: readonly string[]; readonly requiresPython: string } | undefined;
+  /**
+   * The targets as PEP 751 `environments` markers and `requires-python` (pylock.toml): `marker`
+   * of the one target; with several, each target's in `markers`, and `marker` their disjunction.
+   */
+  environment?: { readonly marker: string; readonly markers?: readonly string[] | undefined; readonly requiresPython: string } | undefined;
   /** The regeneration command's arguments after `pin-hashes lock` (pylock.toml's tool table). */
   argv?: readonly string[] | undefined;
 }

@@ -29,7 +29,7 @@ export function renderPylock(lock: Lock): string {
     'created-by = "pin-hashes"',
   ];
   if (header.environment) {
-    out.push(`requires-python = ${str(header.environment.requiresPython)}`, `environments = [${header.environment.markers.map(str).join(', ')}]`);
+    out.push(`requires-python = ${str(header.environment.requiresPython)}`, `environments = [${(header.environment.markers ?? [header.environment.marker]).map(str).join(', ')}]`);
   }
   out.push('extras = []', 'dependency-groups = []', 'default-groups = []');
   const packages = sortPackages(lock.packages);

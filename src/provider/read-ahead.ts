@@ -26,6 +26,7 @@ import { pinKey, type Pin } from '../pin.js';
 import type { MemoizedProvider } from '../resolver/memo-provider.js';
 import type { ResolverHints } from '../resolver/provider.js';
 import type { IndexProvider } from './index-provider.js';
+import type { IndexedFile } from '../package-index/types.js';
 
 export interface ReadAheadDeps {
   answers: MemoizedProvider;
@@ -36,6 +37,8 @@ export interface ReadAheadDeps {
   preferredVersion?: ((name: PackageName) => Version | undefined) | undefined;
   /** Download and hash the files of versions the resolver wants (off for check, which may reuse listed hashes). */
   hashAhead: boolean;
+  /** Which files of a version hash-ahead fetches: those the lock would list (default: every file, provider.lockFiles). */
+  filesToHash?: ((pin: Pin) => Promise<IndexedFile[]>) | undefined;
 }
 
 const ignore = (): undefined => undefined;
@@ -89,7 +92,7 @@ export class ReadAhead implements ResolverHints {
     // After the metadata is in: a download started earlier would race the metadata ladder's own
     // whole-file download (servers without ranges) and fetch the file twice.
     pending
-      .then(() => (this.#open ? this.#deps.provider.lockFiles(pin, false) : undefined))
+      .then(() => (this.#open ? (this.#deps.filesToHash ?? ((p: Pin) => this.#deps.provider.lockFiles(p, false)))(pin) : undefined))
       .then((files) => {
         // Checked again: resolution may have ended while the file list was being made.
         if (!this.#open || files === undefined) return;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
+import { buildUniverse, startIndexServer, type IndexServer, type RequestRecord } from '../helpers/index-server.js';
 import { runCli } from '../helpers/cli.js';
 import { hostPythonVersion, pipAvailable } from '../helpers/pip.js';
 import { parsePythonPlatform } from '../../src/pep/tags.js';
@@ -104,6 +104,8 @@ export function lines(lock: string): { pin: string; marker: string | null; hashe
 export interface TargetsFixture {
   server: IndexServer;
   dir: string;
+  /** The index's log of the first lock's requests. */
+  lockRequests: RequestRecord[];
   /** `--target` for each target, in TARGETS' order. */
   targetArgs: string[];
 }
@@ -121,6 +123,7 @@ export function useTargetsFixture(label: string): TargetsFixture {
     await writeFile(join(fixture.dir, 'requirements.in'), 'app\n');
     const locked = await runCli(['lock', 'requirements.in', '-i', fixture.server.url, '-o', 'requirements.txt', ...fixture.targetArgs], { cwd: fixture.dir });
     assert.equal(locked.code, 0, locked.stderr);
+    fixture.lockRequests = [...fixture.server.requests];
   });
   after(async () => {
     await fixture.server?.close();

@@ -44,6 +44,15 @@ describe('one lock for five targets', () => {
     assert.match(lock, new RegExp(`#    pin-hashes lock ${TARGETS.map((t) => `--target ${t.spec.replace('aarch64-apple-darwin', 'arm64-macosx_13_0').replace(/@(\d+\.\d+)$/, '@$1.0')}`).join(' ').replace(/\./g, '\\.')} --index-url `));
   });
 
+  test('one session for the five targets: each page asked once, no file downloaded twice, none that no target can install', () => {
+    const pages = fixture.lockRequests.filter((r) => r.kind === 'project-page').map((r) => r.path);
+    assert.ok(pages.length >= 7, `${pages.length} pages`);
+    assert.deepEqual(pages, [...new Set(pages)]);
+    const files = fixture.lockRequests.filter((r) => r.kind === 'file' && r.method === 'GET' && r.headers.range === undefined).map((r) => r.filename);
+    assert.deepEqual(files, [...new Set(files)]);
+    assert.ok(!files.some((f) => f?.includes('musllinux')), `downloaded ${files.join(', ')}`);
+  });
+
   test('hashes: the files a target that chose the line can install, no more', async () => {
     const byPin = new Map(lines(await readFile(join(fixture.dir, 'requirements.txt'), 'utf8')).map((l) => [l.pin, l.hashes]));
     // aarch64 and arm64 wheels; not the x86_64 one.

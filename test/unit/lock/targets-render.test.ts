@@ -37,6 +37,7 @@ const lock: Lock = {
     indexes: ['https://pypi.org/simple/'],
     trustRootSha256: null,
     environment: {
+      marker: '(the disjunction, unused by the renderer)',
       markers: ["sys_platform == 'linux' and platform_machine == 'x86_64' and implementation_name == 'cpython' and python_version == '3.12'", "sys_platform == 'win32' and platform_machine == 'AMD64' and implementation_name == 'cpython' and python_version == '3.12'"],
       requiresPython: '==3.12.*',
     },
