@@ -48,10 +48,6 @@ export class IndexProvider implements ResolverProvider {
     this.#deps = deps;
   }
 
-  get target(): Target {
-    return this.#deps.target;
-  }
-
   async getCandidates(name: PackageName, url?: string): Promise<CandidatesResult> {
     if (url !== undefined) {
       const group = this.#directGroup(name, url);
