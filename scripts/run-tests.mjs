@@ -18,6 +18,7 @@ const SLOW = [
   'dist/test/e2e/scenarios.test.js', // every packse scenario through the CLI, judged by pip
   'dist/test/e2e/pylock-pip.test.js', // pip 26 and packaging in a virtual environment made for it
   'dist/test/e2e/integrations.test.js', // pre-commit and the Action's install step, each building pin-hashes from a git copy
+  'dist/test/e2e/targets-pip26.test.js', // the same environment, for the lock of several targets
 ];
 
 function findTests(dir) {

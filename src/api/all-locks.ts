@@ -58,11 +58,15 @@ export async function checkAll(options: CheckOptions): Promise<CheckResult[]> {
 async function entryDisagreement(entry: LockSetEntry, lockFile: string, result: CheckResult, options: CheckOptions): Promise<Finding | undefined> {
   const made = result.updateArgv;
   const header = readHeaderArgv(made);
-  // A lock records its target; when the list names none, it was the host's then, and stands.
+  // A lock records its targets; what the list leaves out was the host's then, and stands.
+  const named = (value: unknown): boolean => value !== undefined && !(Array.isArray(value) && value.length === 0);
+  const listed = entry.targets !== undefined || entry.targetPresets !== undefined;
+  const targets = listed || named(entry.pythonVersion) || named(entry.pythonPlatform) ? {} : { targets: header.targets, targetPresets: header.targetPresets };
   const run = await prepareRun({
     ...entry,
-    pythonVersion: entry.pythonVersion ?? header.pythonVersion,
-    pythonPlatform: entry.pythonPlatform ?? header.pythonPlatform,
+    ...targets,
+    pythonVersion: named(entry.pythonVersion) || listed ? entry.pythonVersion : header.pythonVersion,
+    pythonPlatform: named(entry.pythonPlatform) || listed ? entry.pythonPlatform : header.pythonPlatform,
     outputFile: lockFile,
     cwd: options.cwd ?? process.cwd(),
     env: options.env,

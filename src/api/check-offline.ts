@@ -14,7 +14,9 @@
  * index still serves the locked bytes (`check --verify`), that the pins are what a fresh
  * resolution would choose. Online `check` proves those.
  */
+import { Marker } from '../pep/markers.js';
 import type { PackageName } from '../pep/names.js';
+import type { Target } from '../pep/target.js';
 import type { InputRequirement } from '../requirements/index.js';
 import type { ExistingLock } from '../lock/read.js';
 import { digestStatus } from '../lock/lock-digest.js';
@@ -26,6 +28,7 @@ import { regenerateArgv, regenerateCommand } from './command.js';
 import { inputsFingerprint } from './inputs-fingerprint.js';
 import type { PreparedRun } from './prepare.js';
 import { rootSourceLabel } from './source-labels.js';
+import { targetDescription } from './targets.js';
 
 export async function checkOffline(options: CheckOptions): Promise<CheckResult> {
   const setup = await setUpCheck(options);
@@ -102,17 +105,22 @@ function likelyCause(text: string): string {
   return `Most likely another tool rewrote pins under pin-hashes' header (Dependabot or Renovate updating a requirements.txt, pip-compile), or the file was edited by hand. ${fix}`;
 }
 
-/** The inputs' direct requirements and constraints against the pins, and the pins no input asks for any more. */
+/**
+ * The inputs' direct requirements and constraints against the pins, on each target of the lock
+ * they apply to (a lock of several targets has a line per target set: the line whose marker
+ * holds there must satisfy it), and the pins no input asks for any more.
+ */
 function requirementFindings(run: PreparedRun, existing: ExistingLock): Finding[] {
   const findings: Finding[] = [];
-  const environment = run.target.markerEnvironment;
-  const applies = (r: InputRequirement): boolean => {
+  const several = run.targets.length > 1;
+  const holds = (marker: Marker | null, target: Target): boolean => {
     try {
-      return r.requirement.marker === null || r.requirement.marker.evaluate(environment, '');
+      return marker === null || marker.evaluate(target.markerEnvironment, '');
     } catch {
       return true;
     }
   };
+  const lines = [...existing.pins.values()].map((pin) => ({ pin, marker: pin.marker === null || pin.marker === undefined ? null : Marker.tryParse(pin.marker) }));
   const asked = new Map<string, Set<PackageName>>();
   const entries: [InputRequirement, boolean][] = [...run.input.requirements.map((r): [InputRequirement, boolean] => [r, false]), ...run.input.constraints.map((r): [InputRequirement, boolean] => [r, true])];
   for (const [r, constraint] of entries) {
@@ -120,19 +128,22 @@ function requirementFindings(run: PreparedRun, existing: ExistingLock): Finding[
     const names = asked.get(source) ?? new Set<PackageName>();
     names.add(r.requirement.name);
     asked.set(source, names);
-    if (!applies(r)) continue;
     const req = r.requirement;
-    const pin = existing.pins.get(req.name);
     const written = `${r.text.trim()} (${source})`;
-    if (pin === undefined) {
-      // A constraint bounds a package only when something needs it.
-      if (!constraint) findings.push({ kind: 'requirement-unpinned', fails: true, package: req.name, message: `+ ${written}: the lock has no pin for ${req.name}` });
-      continue;
-    }
-    const pinned = pin.version === null ? `${req.name} @ ${pin.url ?? '?'}` : `${req.name}==${pin.version.toString()}`;
-    const satisfied = req.url !== null ? pin.url !== null : pin.version !== null && req.specifier.contains(pin.version, { prereleases: true });
-    if (!satisfied) {
-      findings.push({ kind: 'requirement-unsatisfied', fails: true, package: req.name, version: pin.version?.toString(), message: `~ ${written}: the lock pins ${pinned}` });
+    for (const target of run.targets) {
+      if (!holds(req.marker, target)) continue;
+      const where = several ? ` on ${targetDescription(target)}` : '';
+      const pin = lines.find((line) => line.pin.name === req.name && holds(line.marker, target))?.pin;
+      if (pin === undefined) {
+        // A constraint bounds a package only when something needs it.
+        if (!constraint) findings.push({ kind: 'requirement-unpinned', fails: true, package: req.name, message: `+ ${written}: the lock has no pin for ${req.name}${where}` });
+        continue;
+      }
+      const pinned = pin.version === null ? `${req.name} @ ${pin.url ?? '?'}` : `${req.name}==${pin.version.toString()}`;
+      const satisfied = req.url !== null ? pin.url !== null : pin.version !== null && req.specifier.contains(pin.version, { prereleases: true });
+      if (!satisfied) {
+        findings.push({ kind: 'requirement-unsatisfied', fails: true, package: req.name, version: pin.version?.toString(), message: `~ ${written}: the lock pins ${pinned}${where}` });
+      }
     }
   }
   // A pin whose reasons name an input source (`-r requirements.in`) that no longer asks for it.

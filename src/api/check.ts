@@ -9,13 +9,16 @@ import { basename } from 'node:path';
 import { PinHashesError } from '../errors.js';
 import { DigestMismatchError } from '../download/hashing.js';
 import type { IndexedFile } from '../package-index/types.js';
-import type { ExistingLock, ExistingPin } from '../lock/read.js';
+import { preferredPins, type ExistingLock, type ExistingPin } from '../lock/read.js';
 import { unifiedDiff } from '../lock/unified-diff.js';
 import type { PackageName } from '../pep/names.js';
 import type { Version } from '../pep/version.js';
 import type { IndexDisagreement } from './index-trust.js';
 import { openSession, runPipeline, type Session } from './pipeline.js';
 import type { PreparedRun } from './prepare.js';
+import { planFiles } from './target-files.js';
+import { targetDescription } from './targets.js';
+import { Marker } from '../pep/markers.js';
 import { provenanceOf, type FileProvenance, type ProvenanceDeps } from '../provenance/file-provenance.js';
 import { describePublisher, samePublisher } from '../provenance/publisher.js';
 import { packageProvenance } from '../provenance/record.js';
@@ -94,10 +97,8 @@ export interface CheckResult {
 export async function check(options: CheckOptions): Promise<CheckResult> {
   if (options.offline) return checkOffline(options);
   const { text, lockFile, existing, run, indexes, indexDisagreements: disagreements, trustDisagreements } = await setUpCheck(options);
-  const preferences = new Map<PackageName, Version>();
-  for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
   const regenerated = await runPipeline(run, {
-    preferences,
+    preferences: preferredPins(existing),
     upgrade: new Set(),
     extraConstraints: [],
     cache: undefined,
@@ -120,29 +121,53 @@ async function verifyPins(existing: ExistingLock, run: PreparedRun, warnings: st
   try {
     const attestations = run.config.attestations;
     const provenance = attestations ? { http: session.http, retry: run.config.retry, trust: attestations.trust } : null;
-    const perPin = await Promise.all([...existing.pins.values()].map((pin) => verifyPin(session, pin, provenance, warnings)));
+    const allFiles = run.config.lockFlags.allFiles ?? false;
+    const perPin = await Promise.all([...existing.pins.values()].map((pin) => verifyPin(session, pin, provenance, warnings, allFiles)));
     return perPin.flat();
   } finally {
     await session.close();
   }
 }
 
-async function verifyPin(session: Session, pin: ExistingPin, provenance: ProvenanceDeps | null, warnings: string[]): Promise<Finding[]> {
+/**
+ * The targets a lock line is for: those its marker holds on (lock/target-markers.ts made it true
+ * on exactly the targets that chose it), every target when it has none.
+ */
+function laneIndexesOf(session: Session, pin: ExistingPin): number[] {
+  const marker = pin.marker === null ? null : Marker.tryParse(pin.marker);
+  const chosen = session.lanes.filter((lane) => marker === null || marker.evaluate(lane.target.markerEnvironment)).map((lane) => lane.index);
+  return chosen.length > 0 ? chosen : session.lanes.map((lane) => lane.index);
+}
+
+/** The files the line's version has now on its targets, as a lock would take them; or why it has none. */
+async function offeredFiles(session: Session, pin: ExistingPin, allFiles: boolean): Promise<{ files: IndexedFile[]; yanked: boolean } | { gone: string }> {
+  const targets = laneIndexesOf(session, pin);
+  if (pin.url !== null) {
+    const plan = await planFiles({ name: pin.name, version: pin.version ?? (await directVersion(session, pin)), url: pin.url }, targets, false, session.lanes, allFiles);
+    return { files: [...plan.files], yanked: false };
+  }
+  if (pin.version === null) return { gone: `${pin.name} has no version in the lock` };
+  let yanked = false;
+  for (const index of targets) {
+    const lane = session.lanes[index]!;
+    const candidates = await lane.answers.candidates(pin.name);
+    const candidate = candidates.kind === 'found' ? candidates.candidates.find((c) => pin.version !== null && c.version.equals(pin.version)) : undefined;
+    if (candidate === undefined) {
+      const where = session.lanes.length === 1 ? 'this target' : targetDescription(lane.target);
+      return { gone: `${pin.name}==${pin.version.toString()} is no longer offered by the index for ${where}` };
+    }
+    yanked ||= candidate.yanked;
+  }
+  const plan = await planFiles({ name: pin.name, version: pin.version, url: null }, targets, true, session.lanes, allFiles);
+  return { files: [...plan.files], yanked };
+}
+
+async function verifyPin(session: Session, pin: ExistingPin, provenance: ProvenanceDeps | null, warnings: string[], allFiles: boolean): Promise<Finding[]> {
   const version = pin.version?.toString() ?? pin.url ?? '?';
   const base = { package: pin.name, version };
-  let files: IndexedFile[];
-  let yanked = false;
-  if (pin.url !== null) {
-    files = await session.provider.lockFiles({ name: pin.name, version: pin.version ?? (await directVersion(session, pin)), url: pin.url }, false);
-  } else {
-    const candidates = await session.answers.candidates(pin.name);
-    const candidate = candidates.kind === 'found' ? candidates.candidates.find((c) => pin.version !== null && c.version.equals(pin.version)) : undefined;
-    if (!candidate || pin.version === null) {
-      return [{ ...base, kind: 'version-gone', fails: true, message: `${pin.name}==${version} is no longer offered by the index for this target` }];
-    }
-    yanked = candidate.yanked;
-    files = await session.provider.lockFiles({ name: pin.name, version: pin.version, url: null }, true);
-  }
+  const offered = await offeredFiles(session, pin, allFiles);
+  if ('gone' in offered) return [{ ...base, kind: 'version-gone', fails: true, message: offered.gone }];
+  const { files, yanked } = offered;
   const findings: Finding[] = [];
   const served: { file: IndexedFile; sha256: string }[] = [];
   const checks = provenance ? files.map((file) => provenanceOf(file, provenance)) : undefined;
@@ -263,7 +288,7 @@ function provenanceFindings(
 }
 
 async function directVersion(session: Session, pin: ExistingPin): Promise<Version> {
-  const result = await session.answers.candidates(pin.name, pin.url ?? undefined);
+  const result = await session.lanes[0]!.answers.candidates(pin.name, pin.url ?? undefined);
   const first = result.kind === 'found' ? result.candidates[0] : undefined;
   if (!first) throw new Error(`Assertion failed: a direct reference for ${pin.name} has no candidate`);
   return first.version;

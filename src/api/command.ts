@@ -10,6 +10,8 @@ import { formatPlatform } from '../pep/tags.js';
 import { headerArgv, plainValues, type LockFlag } from './lock-flags.js';
 import { isUrl } from '../http/url-text.js';
 import { defaultOutput, type PreparedRun } from './prepare.js';
+import type { Target } from '../pep/target.js';
+import { targetKey } from './targets.js';
 
 /** What ends a line for pip (Python's str.splitlines, which pip reads a requirements file with). */
 export const LINE_BREAK = /[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/;
@@ -30,14 +32,14 @@ export function regenerateCommand(run: PreparedRun): string {
 
 /** Its arguments after `pin-hashes lock`, unquoted (pylock.toml keeps them as a list). */
 export function regenerateArgv(run: PreparedRun): string[] {
-  const { config, target, cwd, outputPath, inputs } = run;
+  const { config, targets, cwd, outputPath, inputs } = run;
   const options = config.lockFlags;
   const base = outputPath === null ? cwd : dirname(outputPath);
   const valuesOf = (flag: LockFlag): string[] => {
     switch (flag.header) {
-      // The target as resolved (the host's Python when none was given): a lock names its target.
+      // The targets as resolved (the host's Python when none was given): a lock names its targets.
       case 'target':
-        return [flag.key === 'pythonVersion' ? target.pythonVersion.toString() : formatPlatform(target.platform)];
+        return targetValues(flag, targets);
       case 'url':
         return plainValues(flag, options).map(stripCredentials);
       case 'path-or-url':
@@ -51,6 +53,22 @@ export function regenerateArgv(run: PreparedRun): string[] {
   // An input named like an option (`-x.in`) is written `./-x.in`, or check would read it as one.
   const written = inputs.map((inputPath) => displayPath(base, resolvePath(cwd, inputPath))).map((p) => (p.startsWith('-') ? `./${p}` : p));
   return headerArgv(valuesOf, written);
+}
+
+/**
+ * One target is written as --python-version and --python-platform, as every lock before several
+ * targets existed; several as one --target PLATFORM@VERSION each, in resolution order (a preset
+ * is written out, so the lock does not change meaning if the preset does).
+ */
+function targetValues(flag: LockFlag, targets: readonly Target[]): string[] {
+  const [only] = targets;
+  if (only === undefined) throw new Error('Assertion failed: a run with no target');
+  if (targets.length === 1) {
+    if (flag.key === 'pythonVersion') return [only.pythonVersion.toString()];
+    if (flag.key === 'pythonPlatform') return [formatPlatform(only.platform)];
+    return [];
+  }
+  return flag.key === 'targets' ? targets.map(targetKey) : [];
 }
 
 /** Paths in the lock are relative to the lock's folder and use '/', so the file is the same on every machine. */

@@ -46,8 +46,23 @@ export const DEFAULT_LOCK_FILE = 'requirements.txt';
 export const DEFAULT_CONCURRENCY = 8;
 
 export const LOCK_FLAGS: readonly LockFlag[] = [
-  { name: 'python-version', key: 'pythonVersion', kind: 'string', header: 'target', describe: 'Target Python X.Y[.Z]; default: the python3 on PATH', pattern: { regex: /^\d+\.\d+(\.\d+)?$/, message: 'expected X.Y or X.Y.Z, e.g. 3.12' } },
-  { name: 'python-platform', key: 'pythonPlatform', kind: 'string', header: 'target', describe: 'Target platform: linux, macos, windows, x86_64-manylinux_2_28, aarch64-apple-darwin, ...; default: this machine' },
+  {
+    name: 'python-version',
+    key: 'pythonVersion',
+    kind: 'strings',
+    header: 'target',
+    describe: 'Target Python X.Y[.Z]; repeat for several (each with every platform); default: the python3 on PATH',
+    pattern: { regex: /^\d+\.\d+(\.\d+)?$/, message: 'expected X.Y or X.Y.Z, e.g. 3.12' },
+  },
+  {
+    name: 'python-platform',
+    key: 'pythonPlatform',
+    kind: 'strings',
+    header: 'target',
+    describe: 'Target platform: linux, macos, windows, x86_64-manylinux_2_28, aarch64-apple-darwin, ...; repeat for several; default: this machine',
+  },
+  { name: 'target', key: 'targets', kind: 'strings', header: 'target', describe: 'A target as PLATFORM@VERSION (e.g. aarch64-apple-darwin@3.12); repeat for several: one lock, lines marked per target' },
+  { name: 'targets', key: 'targetPresets', kind: 'choice', choices: ['common'], header: 'target', describe: 'Named targets: common = x86_64 and aarch64 manylinux, macOS arm64 and x86_64, Windows amd64, for each --python-version' },
   { name: 'extra', key: 'extras', kind: 'strings', header: 'as-is', describe: 'Lock this extra of the pyproject.toml / setup.cfg inputs too ([project.optional-dependencies])' },
   { name: 'all-extras', key: 'allExtras', kind: 'boolean', default: false, header: 'as-is', describe: 'Lock every extra of the pyproject.toml / setup.cfg inputs' },
   { name: 'group', key: 'groups', kind: 'strings', header: 'as-is', describe: 'Lock this PEP 735 dependency group of the pyproject.toml inputs too ([dependency-groups])' },
@@ -68,6 +83,14 @@ export const LOCK_FLAGS: readonly LockFlag[] = [
   { name: 'pre', key: 'pre', kind: 'boolean', default: false, header: 'as-is', describe: 'Allow pre-releases' },
   { name: 'only-binary', key: 'onlyBinary', kind: 'strings', header: 'as-is', describe: "Wheels only for these packages (names, ':all:' or ':none:')" },
   { name: 'no-binary', key: 'noBinary', kind: 'strings', header: 'as-is', describe: "Sdists only for these packages (names, ':all:' or ':none:')" },
+  {
+    name: 'all-files',
+    key: 'allFiles',
+    kind: 'boolean',
+    default: false,
+    header: 'as-is',
+    describe: "With several targets: lock every file of each pinned version, as a one-target lock does (for platforms the lock does not name), not only the files its targets can install",
+  },
   { name: 'no-verify-attestations', key: 'noVerifyAttestations', kind: 'boolean', default: false, header: 'as-is', describe: 'Do not fetch or verify PEP 740 attestations (the lock header says so)' },
   { name: 'trusted-root', key: 'trustedRoot', kind: 'string', header: 'path-or-url', describe: 'Sigstore trusted_root.json for attestations; default: the production root built into pin-hashes' },
   { name: 'require-attestations', key: 'requireAttestations', kind: 'strings', header: 'as-is', describe: "Fail unless these packages (or ':all:') have attestations that verify" },

@@ -120,7 +120,7 @@ function readOptions(table: Table, where: string): Partial<LockOptions> {
     }
     const problem = tomlValueProblem(flag, value);
     if (problem !== undefined) throw setError(`${LOCK_SET_FILE} ${where}.${key} ${problem}`, `Write it as the --${flag.name} flag takes it.`);
-    out[flag.key] = Array.isArray(value) ? [...(value as string[])] : value;
+    out[flag.key] = Array.isArray(value) ? [...(value as string[])] : flag.kind === 'strings' ? [value] : value;
   }
   return out as Partial<LockOptions>;
 }
@@ -130,7 +130,9 @@ function tomlValueProblem(flag: LockFlag, value: unknown): string | undefined {
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'must be true or false';
     case 'strings':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '') ? undefined : 'must be a list of strings';
+      // One value may be written without the list: python-version = "3.12".
+      if (typeof value === 'string') return value === '' ? 'must be a non-empty string or a list of strings' : undefined;
+      return Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '') ? undefined : 'must be a string or a list of strings';
     case 'number':
       return typeof value === 'number' && Number.isSafeInteger(value) ? undefined : 'must be a whole number';
     case 'choice':

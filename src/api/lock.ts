@@ -8,13 +8,12 @@ import { RecordCache } from '../cache/record-cache.js';
 import { PinHashesError } from '../errors.js';
 import { readBoundedText } from '../fs/bounded-read.js';
 import type { Lock } from '../lock/model.js';
-import { readLock } from '../lock/read.js';
+import { preferredPins, readLock } from '../lock/read.js';
 import { writeIfChanged } from '../lock/write.js';
 import { renderLock } from '../lock/render.js';
 import type { LockFormat } from '../lock/render.js';
 import type { PackageName } from '../pep/names.js';
 import { parseRequirement } from '../pep/requirement.js';
-import type { Version } from '../pep/version.js';
 import type { RootRequirement } from '../resolver/index.js';
 import { diffPins, type PinChange } from './changes.js';
 import type { LockOptions } from './options.js';
@@ -66,10 +65,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
     }
   }
   const existing = existingText === undefined || run.outputPath === null ? undefined : readLock(existingText, run.outputPath, run.env);
-  const preferences = new Map<PackageName, Version>();
-  if (existing && upgrade !== 'all') {
-    for (const pin of existing.pins.values()) if (pin.version) preferences.set(pin.name, pin.version);
-  }
+  const preferences = existing && upgrade !== 'all' ? preferredPins(existing) : [];
   // Loaded here, not at the top: a recalled run never pays for the resolver, HTTP and download code.
   const { runPipeline }: { runPipeline: typeof RunPipeline } = await import('./pipeline.js');
   let result;

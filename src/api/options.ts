@@ -45,8 +45,15 @@ export interface LockOptions {
   allExtras?: boolean | undefined;
   /** --group: PEP 735 dependency groups of the pyproject.toml inputs to lock too. */
   groups?: string[] | undefined;
-  pythonVersion?: string | undefined;
-  pythonPlatform?: string | undefined;
+  /** Target Python versions (X.Y or X.Y.Z): each with every platform of pythonPlatform and targetPresets. */
+  pythonVersion?: string | string[] | undefined;
+  pythonPlatform?: string | string[] | undefined;
+  /** `PLATFORM@VERSION` pairs (or a bare PLATFORM, taking the versions of pythonVersion). */
+  targets?: string[] | undefined;
+  /** `--targets`: named platform lists (api/targets.ts TARGET_PRESETS). */
+  targetPresets?: 'common' | undefined;
+  /** With several targets, lock every file of each pinned version, not only those the targets can install. */
+  allFiles?: boolean | undefined;
   pre?: boolean | undefined;
   onlyBinary?: string[] | undefined;
   noBinary?: string[] | undefined;

@@ -1,17 +1,15 @@
 /**
- * One run of the lock pipeline, shared by `lock` and `check`: resolve through the indexes, then
- * download and hash every file of every pin (or take digests from the cache, or, for `check`,
- * from the lock under test when a pin did not move), then render.
+ * One run of the lock pipeline, shared by `lock` and `check`: resolve each target through the
+ * indexes (one session for all), merge the targets' answers into lock lines (api/merge.ts), then
+ * download and hash the files of every line (api/target-files.ts; or take digests from the cache,
+ * or, for `check`, from the lock under test when a line did not move), then render.
  */
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { RecordCache } from '../cache/record-cache.js';
-import { ArtifactStore, type VerifiedFile } from '../download/artifact-store.js';
+import type { ArtifactStore, VerifiedFile } from '../download/artifact-store.js';
 import { hasCheckedClaim } from '../download/hashing.js';
-import { HttpClient } from '../http/client.js';
 import { stripCredentials } from '../http/redact.js';
-import { createMetadataLedger } from '../metadata/ladder.js';
-import { MetadataService } from '../metadata/service.js';
-import type { Lock, LockedFile, LockedPackage } from '../lock/model.js';
+import { lineKey, type Lock, type LockedFile, type LockedPackage } from '../lock/model.js';
 import { provenanceOf, type ProvenanceDeps } from '../provenance/file-provenance.js';
 import { describePublisher } from '../provenance/publisher.js';
 import { applyPolicy, type ProvenancePolicy } from '../provenance/policy.js';
@@ -20,42 +18,51 @@ import { PinHashesError } from '../errors.js';
 import type { ExistingPin } from '../lock/read.js';
 import { lockedDirectUrl } from '../lock/direct-url.js';
 import { renderLock } from '../lock/render.js';
-import type { Target } from '../pep/target.js';
-import { IndexClient } from '../package-index/client.js';
-import type { IndexedFile } from '../package-index/types.js';
+import { Marker } from '../pep/markers.js';
 import type { PackageName } from '../pep/names.js';
-import type { Version } from '../pep/version.js';
-import { IndexProvider } from '../provider/index-provider.js';
-import { ReadAhead } from '../provider/read-ahead.js';
+import type { Target } from '../pep/target.js';
+import { Version } from '../pep/version.js';
 import { pinLabel, type Pin } from '../pin.js';
-import { MemoizedProvider } from '../resolver/index.js';
 import { resolve, type Resolution, type RootRequirement } from '../resolver/index.js';
-import { targetDescription, type PreparedRun } from './prepare.js';
+import type { PreparedRun } from './prepare.js';
 import { VERSION } from './version.js';
-import type { LockEvents } from './options.js';
+import { displayPath, regenerateArgv, regenerateCommand } from './command.js';
 import { emittedOptions } from './emitted-options.js';
-import { openIndexAccess, revalidateFor } from './index-access.js';
 import { inputsFingerprint } from './inputs-fingerprint.js';
 import { rootSourceLabel } from './source-labels.js';
-import { displayPath, regenerateArgv, regenerateCommand } from './command.js';
-import { allowedHashesOf, filterByInputHashes } from './input-hashes.js';
+import { mergeResolutions, type MergedPackage } from './merge.js';
+import { openSession, type Session, type TargetLane } from './session.js';
+import { inputHashesPerTarget, keptFiles, planFiles, type FilePlan } from './target-files.js';
+import { targetDescription } from './targets.js';
 
 export interface PipelineParams {
-  preferences: ReadonlyMap<PackageName, Version>;
+  /**
+   * The previous lock's pins, tried first while they still fit: each on the targets its marker
+   * holds on (every target when it has none). Names being upgraded are left out here.
+   */
+  preferences: readonly PreferredPin[];
   upgrade: ReadonlySet<PackageName> | 'all';
   /** From `-P 'name<2'`. */
   extraConstraints: RootRequirement[];
   cache: RecordCache | undefined;
-  /** Pins whose hashes are taken as listed when the new pin is the same (check's "is it current?"). */
-  reuse?: ReadonlyMap<PackageName, ExistingPin> | undefined;
-  /** The previous lock's pins: their provenance records are the publishers pinned. */
-  previous?: ReadonlyMap<PackageName, ExistingPin> | undefined;
+  /** Lines whose hashes are taken as listed when the new line is the same (check's "is it current?"), by lineKey. */
+  reuse?: ReadonlyMap<string, ExistingPin> | undefined;
+  /** The previous lock's lines, by lineKey: their provenance records are the publishers pinned. */
+  previous?: ReadonlyMap<string, ExistingPin> | undefined;
+}
+
+export interface PreferredPin {
+  readonly name: PackageName;
+  readonly version: Version;
+  /** The line's marker; null: every target. */
+  readonly marker: string | null;
 }
 
 export interface PipelineResult {
   lock: Lock;
   content: string;
-  resolution: Resolution;
+  /** One per target, in the run's order. */
+  resolutions: Resolution[];
   /** Filenames by sha256, for the change summary. */
   filenames: Map<string, string>;
   warnings: string[];
@@ -66,107 +73,21 @@ export interface PipelineResult {
   reusableUntil: number;
 }
 
-/** The objects of one run that talk to the network; close() releases sockets and temp files. */
-export interface Session {
-  http: HttpClient;
-  store: ArtifactStore;
-  index: IndexClient;
-  provider: IndexProvider;
-  /** The one memo of candidates and metadata, shared by the resolver, the read-ahead and check. */
-  answers: MemoizedProvider;
-  readAhead: ReadAhead;
-  metadata: MetadataService;
-  close(): Promise<void>;
-}
-
-export interface SessionOptions {
-  cache: RecordCache | undefined;
-  preferences?: ReadonlyMap<PackageName, Version> | undefined;
-  /**
-   * Start downloading and hashing a version's files as soon as the resolver asks for its
-   * metadata, overlapping hashing with resolution (provider/read-ahead.ts).
-   */
-  hashAhead?: boolean | undefined;
-  /** Revalidate these projects' stored pages even while fresh (-P, -U, --refresh). */
-  revalidate?: ((name: PackageName) => boolean) | undefined;
-}
-
-/** Once per index: a wheel's dependencies needed its whole download (no usable `.metadata` file, no ranges). */
-function slowIndexNotice(events: LockEvents): (file: IndexedFile) => void {
-  const told = new Set<string>();
-  return (file) => {
-    if (told.has(file.source)) return;
-    told.add(file.source);
-    events.onNotice?.(
-      `${file.source} gave no usable PEP 658 .metadata file and no range request for ${file.filename} (and likely its other wheels): their dependencies are known only when their whole downloads end, so resolution waits for downloads. An index can serve PEP 658 metadata, as PyPI does.`,
-    );
-  };
-}
-
-export function openSession(run: PreparedRun, sessionOptions: SessionOptions, warnings: string[]): Session {
-  const { cache } = sessionOptions;
-  const { config, target } = run;
-  const { events, retry, concurrency } = config;
-  const { http, index } = openIndexAccess(run, cache, sessionOptions.revalidate ?? (() => false));
-  const ledger = createMetadataLedger();
-  const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });
-  const metadata = new MetadataService({ http, store, retry, cache, ledger, onWholeDownloadForMetadata: slowIndexNotice(events) });
-  const noUploadTimes = new Set<string>();
-  const provider: IndexProvider = new IndexProvider({
-    index,
-    http,
-    metadata,
-    target,
-    binary: run.formats,
-    cooldown: config.cooldown,
-    onNoUploadTimes: (source) => {
-      if (noUploadTimes.has(source)) return;
-      noUploadTimes.add(source);
-      warnings.push(`${source} gives no upload times: under --exclude-newer its files are left out (--exclude-newer-allow-unknown keeps them)`);
-    },
-    onProject: (name, sources, shadowed) => {
-      events.onProject?.(name, sources, shadowed);
-      if (shadowed.length > 0) {
-        warnings.push(`${name} is on ${sources.join(', ')} and also on ${shadowed.join(', ')}; only the first index is used`);
-      }
-      readAhead.projectArrived(name);
-    },
-  });
-  const answers = new MemoizedProvider(provider);
-  const readAhead = new ReadAhead({
-    answers,
-    provider,
-    store,
-    target,
-    preferredVersion: (name) => sessionOptions.preferences?.get(name),
-    hashAhead: sessionOptions.hashAhead ?? false,
-  });
-  return {
-    http,
-    store,
-    index,
-    provider,
-    answers,
-    readAhead,
-    metadata,
-    async close() {
-      await store.close();
-      http.close();
-    },
-  };
-}
+export { openSession, type Session, type SessionOptions, type TargetLane } from './session.js';
 
 export async function runPipeline(run: PreparedRun, params: PipelineParams): Promise<PipelineResult> {
-  const { config, target } = run;
+  const { config } = run;
   const warnings = [...run.warnings];
   const upgrade = params.upgrade;
+  // Each target's preferences, settled when its resolution starts (they include earlier targets' pins).
+  const preferences = new Map<Target, ReadonlyMap<PackageName, Version>>();
   const session = openSession(
     run,
     {
       cache: params.cache,
-      preferences: params.preferences,
+      preferredVersion: (target, name) => preferences.get(target)?.get(name),
       hashAhead: params.reuse === undefined,
-      revalidate: revalidateFor(upgrade),
+      revalidate: (name) => upgrade === 'all' || upgrade.has(name),
     },
     warnings,
   );
@@ -175,40 +96,88 @@ export async function runPipeline(run: PreparedRun, params: PipelineParams): Pro
     // The previous lock names the projects this resolution will most likely read: all their
     // pages are asked at once (revalidations, mostly 304s) instead of wave after wave as the
     // resolver reaches them. Same memo the resolver uses, so its choices are unchanged.
-    session.readAhead.warm(params.preferences.keys());
-    const resolution = await resolvePins(run, params, session);
-    warnings.push(...resolution.warnings);
+    session.lanes[0]?.readAhead.warm(new Set(params.preferences.map((pin) => pin.name)));
+    const resolutions = await resolveTargets(run, params, session, preferences);
+    for (const resolution of resolutions) warnings.push(...resolution.warnings);
+    const merged = mergeResolutions(run.targets, resolutions);
     config.events.onPhase?.('hashing');
-    const { packages, filenames, unclaimedFile } = await hashPins(run, params, session, resolution, warnings);
-    const lock: Lock = {
-      header: {
-        toolVersion: VERSION,
-        targetDescription: targetDescription(target),
-        command: regenerateCommand(run),
-        indexes: run.indexes.map((index) => index.written),
-        trustRootSha256: config.attestations?.trust.sha256 ?? null,
-        cooldown: config.cooldown,
-        environment: pylockEnvironment(target),
-        argv: regenerateArgv(run),
-        inputsSha256: inputsFingerprint(run),
-        annotations: config.lockFlags.noAnnotate ? 'none' : (config.lockFlags.annotationStyle ?? 'split'),
-        pipOptions: emittedOptions(run, { indexUrl: config.lockFlags.emitIndexUrl ?? false, findLinks: config.lockFlags.emitFindLinks ?? false }),
-      },
-      packages,
-    };
+    const { packages, filenames, unclaimedFile } = await hashPins(run, params, session, merged, warnings);
+    const lock: Lock = { header: lockHeader(run), packages };
     // A locked file with no digest claim is downloaded again by every run: its bytes may change.
     const reusableUntil = unclaimedFile || session.metadata.readUnclaimed ? 0 : session.index.freshUntil;
-    return { lock, content: renderLock(lock, run.format), resolution, filenames, warnings, reusableUntil };
+    return { lock, content: renderLock(lock, run.format), resolutions, filenames, warnings: [...new Set(warnings)], reusableUntil };
   } finally {
     await session.close();
   }
 }
 
-/** The resolver over the session's memo, with the inputs labelled as `via` shows them. */
-function resolvePins(run: PreparedRun, params: PipelineParams, session: Session): Promise<Resolution> {
-  const { config, target } = run;
+function lockHeader(run: PreparedRun): Lock['header'] {
+  const descriptions = run.targets.map(targetDescription);
+  return {
+    toolVersion: VERSION,
+    targetDescription: descriptions.join(', '),
+    ...(descriptions.length > 1 ? { targets: descriptions } : {}),
+    command: regenerateCommand(run),
+    indexes: run.indexes.map((index) => index.written),
+    trustRootSha256: run.config.attestations?.trust.sha256 ?? null,
+    cooldown: run.config.cooldown,
+    environment: pylockEnvironment(run.targets),
+    argv: regenerateArgv(run),
+    inputsSha256: inputsFingerprint(run),
+    annotations: run.config.lockFlags.noAnnotate ? 'none' : (run.config.lockFlags.annotationStyle ?? 'split'),
+    pipOptions: emittedOptions(run, { indexUrl: run.config.lockFlags.emitIndexUrl ?? false, findLinks: run.config.lockFlags.emitFindLinks ?? false }),
+  };
+}
+
+/**
+ * The targets resolved one after another, in the run's order, over one session. A target prefers
+ * the previous lock's pins that apply to it, then the pins earlier targets chose, so versions
+ * agree across targets wherever its own resolution allows them.
+ */
+async function resolveTargets(run: PreparedRun, params: PipelineParams, session: Session, preferences: Map<Target, ReadonlyMap<PackageName, Version>>): Promise<Resolution[]> {
+  const resolutions: Resolution[] = [];
+  for (const lane of session.lanes) {
+    const mine = preferencesFor(lane.target, params);
+    for (const earlier of resolutions) {
+      for (const pkg of earlier.packages) if (pkg.url === null && !mine.has(pkg.name)) mine.set(pkg.name, pkg.version);
+    }
+    preferences.set(lane.target, mine);
+    try {
+      resolutions.push(await resolvePins(run, params, lane, mine));
+    } catch (error) {
+      throw forTarget(error, lane.target, run.targets.length);
+    }
+  }
+  return resolutions;
+}
+
+/** The previous lock's pins whose marker holds on the target, but for names being upgraded. */
+function preferencesFor(target: Target, params: PipelineParams): Map<PackageName, Version> {
+  const out = new Map<PackageName, Version>();
+  const upgrade = params.upgrade;
+  for (const pin of params.preferences) {
+    if (upgrade === 'all' || upgrade.has(pin.name)) continue;
+    if (pin.marker !== null && !(Marker.tryParse(pin.marker)?.evaluate(target.markerEnvironment) ?? false)) continue;
+    out.set(pin.name, pin.version);
+  }
+  return out;
+}
+
+/**
+ * With several targets, a resolution that fails says for which target. (Other errors, an index
+ * that cannot be reached, are no target's: said as they are.)
+ */
+function forTarget(error: unknown, target: Target, count: number): unknown {
+  if (count === 1 || !(error instanceof PinHashesError) || (error.code !== 'NO_SOLUTION' && error.code !== 'RESOLUTION_TOO_COMPLEX')) return error;
+  return new PinHashesError(error.code, `For ${targetDescription(target)}: ${error.message}`, { exitCode: error.exitCode, hint: error.hint, cause: error });
+}
+
+/** The resolver over the target's memo, with the inputs labelled as `via` shows them. */
+function resolvePins(run: PreparedRun, params: PipelineParams, lane: TargetLane, preferences: ReadonlyMap<PackageName, Version>): Promise<Resolution> {
+  const { config } = run;
+  const { target } = lane;
   return resolve(
-    session.answers,
+    lane.answers,
     {
       requirements: run.input.requirements.map((r) => ({ requirement: r.requirement, source: rootSourceLabel(run, r, false) })),
       constraints: [
@@ -218,49 +187,51 @@ function resolvePins(run: PreparedRun, params: PipelineParams, session: Session)
       environment: target.markerEnvironment,
       pythonVersion: target.pythonVersion,
       allowPrereleases: config.pre || run.input.pre,
-      preferences: params.preferences,
-      upgrade: params.upgrade,
+      preferences,
+      // Names being upgraded are already out of `preferences`; earlier targets' pins stay preferred.
+      upgrade: new Set(),
     },
-    session.readAhead,
+    lane.readAhead,
   );
 }
 
-/** Every file of every pin hashed (or, for check, taken as listed), its provenance verified, publishers pinned. */
-async function hashPins(run: PreparedRun, params: PipelineParams, session: Session, resolution: Resolution, warnings: string[]) {
+/** Every file of every line hashed (or, for check, taken as listed), its provenance verified, publishers pinned. */
+async function hashPins(run: PreparedRun, params: PipelineParams, session: Session, merged: readonly MergedPackage[], warnings: string[]) {
   const { config } = run;
-  const fileLists = await Promise.all(
-    resolution.packages.map((pkg) => {
-      const reused = params.reuse?.get(pkg.name);
-      if (reused && sameTarget(reused, pkg)) return Promise.resolve(undefined);
-      return session.provider.lockFiles(pkg, pkg.yanked);
+  const allFiles = config.lockFlags.allFiles ?? false;
+  const plans = await Promise.all(
+    merged.map((pkg) => {
+      const reused = params.reuse?.get(lineKey(pkg.name, pkg.marker));
+      if (reused && sameTarget(reused, pkg)) return Promise.resolve(null);
+      return planFiles(pkg, pkg.targets, pkg.yanked, session.lanes, allFiles);
     }),
   );
-  const toHash = fileLists.flatMap((files) => files ?? []);
-  session.readAhead.finish(new Set(toHash.map((file) => file.url)));
-  config.events.onResolved?.(resolution.packages.length, toHash.length);
+  const toHash = plans.flatMap((plan) => plan?.files ?? []);
+  session.finish(new Set(toHash.map((file) => file.url)));
+  config.events.onResolved?.(merged.length, toHash.length);
   config.events.onFilesToHash?.(toHash);
   const attestations = config.attestations;
   const hashing: HashingContext = {
     store: session.store,
+    lanes: session.lanes,
     reuse: params.reuse,
-    inputHashes: allowedHashesOf([...run.input.requirements, ...run.input.constraints], run.target.markerEnvironment),
+    inputHashes: inputHashesPerTarget([...run.input.requirements, ...run.input.constraints], session.lanes),
     warnings,
     filenames: new Map(),
     unclaimedFile: false,
     reused: new Set(),
     provenance: attestations ? { http: session.http, retry: config.retry, trust: attestations.trust } : null,
   };
-  const packages = await Promise.all(resolution.packages.map((pkg, i) => lockedPackage(pkg, fileLists[i], hashing)));
-  if (attestations) pinPublishers(packages.filter((pkg) => !hashing.reused.has(pkg.name)), params.previous, attestations.policy, warnings);
+  const packages = await Promise.all(merged.map((pkg, i) => lockedPackage(pkg, plans[i] ?? null, hashing)));
+  if (attestations) pinPublishers(packages.filter((pkg) => !hashing.reused.has(pkg)), params.previous, attestations.policy, warnings);
   return { packages, filenames: hashing.filenames, unclaimedFile: hashing.unclaimedFile };
 }
 
-type ResolvedPackage = Resolution['packages'][number];
-
 interface HashingContext {
   readonly store: ArtifactStore;
+  readonly lanes: readonly TargetLane[];
   readonly reuse: PipelineParams['reuse'];
-  readonly inputHashes: ReturnType<typeof allowedHashesOf>;
+  readonly inputHashes: ReturnType<typeof inputHashesPerTarget>;
   readonly warnings: string[];
   /** sha256 -> filename, for the change report. */
   readonly filenames: Map<string, string>;
@@ -268,33 +239,35 @@ interface HashingContext {
   unclaimedFile: boolean;
   /** PEP 740 verification; null with --no-verify-attestations. */
   readonly provenance: ProvenanceDeps | null;
-  /** Packages whose listed hashes were taken as they are (check): not downloaded, not verified. */
-  readonly reused: Set<PackageName>;
+  /** Lines whose listed hashes were taken as they are (check): not downloaded, not verified. */
+  readonly reused: Set<LockedPackage>;
 }
 
 /**
- * One resolved package as locked: every file hashed by the store (or, for check, the pin's
- * listed hashes when its version did not move: `files` undefined), then filtered by the
- * inputs' --hash options.
+ * One lock line as locked: every file of its plan hashed by the store (or, for check, the
+ * line's listed hashes when it did not move: `plan` null), then each target's files filtered by
+ * the inputs' --hash options (api/target-files.ts).
  */
-async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefined, ctx: HashingContext): Promise<LockedPackage> {
+async function lockedPackage(pkg: MergedPackage, plan: FilePlan | null, ctx: HashingContext): Promise<LockedPackage> {
   const common = {
     name: pkg.name,
     version: pkg.version,
     url: pkg.url === null ? null : lockedDirectUrl(pkg.url),
     via: pkg.via,
     yanked: pkg.yanked,
+    ...(pkg.marker === undefined ? {} : { marker: pkg.marker }),
   };
   const pin = pinLabel(pkg);
-  const allowed = ctx.inputHashes.get(pkg.name);
-  if (files === undefined) {
-    const reused = ctx.reuse?.get(pkg.name);
+  if (plan === null) {
+    const reused = ctx.reuse?.get(lineKey(pkg.name, pkg.marker));
     const listed = reused?.entries ? [...reused.entries] : (reused?.hashes ?? []).map((sha256) => ({ filename: '', url: '', sha256, size: 0, evidence: [] }));
     // Not downloaded, so not verified again: the lock's own record stands (unknown when it has none).
     const provenance = ctx.provenance ? (reused?.provenance ?? { kind: 'unknown' as const }) : undefined;
-    ctx.reused.add(pkg.name);
-    return { ...common, files: allowed ? filterByInputHashes(pin, listed, allowed, ctx.warnings) : listed, provenance };
+    const locked: LockedPackage = { ...common, files: keptFiles(pkg, listed, null, ctx.lanes, ctx.inputHashes, ctx.warnings), provenance };
+    ctx.reused.add(locked);
+    return locked;
   }
+  const { files } = plan;
   // Provenance is fetched alongside the download and verified against the digest we compute.
   const provenanceChecks = ctx.provenance ? files.map((file) => provenanceOf(file, ctx.provenance!)) : undefined;
   const verified = await Promise.all(files.map((file) => ctx.store.verify(file)));
@@ -315,7 +288,7 @@ async function lockedPackage(pkg: ResolvedPackage, files: IndexedFile[] | undefi
     uploadTime: v.file.uploadTime,
     provenance: provenance?.[i],
   }));
-  const kept = allowed ? filterByInputHashes(pin, locked, allowed, ctx.warnings) : locked;
+  const kept = keptFiles(pkg, locked, plan, ctx.lanes, ctx.inputHashes, ctx.warnings);
   return { ...common, files: kept, provenance: provenance ? summarizeProvenance(pin, verified, kept, ctx.warnings) : undefined };
 }
 
@@ -353,28 +326,46 @@ function pinPublishers(
 ): void {
   const { records, warnings: said } = applyPolicy(
     packages.map((pkg) => {
-      const before = previous?.get(pkg.name);
+      const before = previousLine(previous, pkg);
       return { name: pkg.name, label: pinLabel(pkg), now: pkg.provenance ?? { kind: 'unknown' }, previous: before?.provenance, changed: before !== undefined && movedSince(before, pkg) };
     }),
     policy,
   );
-  for (const pkg of packages) pkg.provenance = records.get(pkg.name);
+  packages.forEach((pkg, i) => (pkg.provenance = records[i]));
   warnings.push(...said);
 }
 
 /**
- * The target as PEP 751 puts it: the lock was resolved for this interpreter line and platform (pip's
- * answer there), so an installer elsewhere is told so instead of installing a wrong set.
+ * The previous lock's line for this one: the same line, else a line of the same name (a
+ * publisher is pinned per project: a line that moved to other targets keeps its publisher).
  */
-function pylockEnvironment(target: Target): { marker: string; requiresPython: string } {
-  const env = target.markerEnvironment;
-  const marker = [
-    `sys_platform == '${env.sys_platform}'`,
-    `platform_machine == '${env.platform_machine}'`,
-    `implementation_name == '${env.implementation_name}'`,
-    `python_version == '${env.python_version}'`,
-  ].join(' and ');
-  return { marker, requiresPython: `==${env.python_version}.*` };
+function previousLine(previous: PipelineParams['previous'], pkg: LockedPackage): ExistingPin | undefined {
+  const same = previous?.get(lineKey(pkg.name, pkg.marker));
+  if (same !== undefined || previous === undefined) return same;
+  for (const pin of previous.values()) if (pin.name === pkg.name) return pin;
+  return undefined;
+}
+
+/**
+ * The targets as PEP 751 puts them: the lock was resolved for these interpreter lines and
+ * platforms (pip's answer on each), so an installer elsewhere is told so instead of installing a
+ * wrong set. One marker per target; requires-python the lowest Python of them.
+ */
+function pylockEnvironment(targets: readonly Target[]): NonNullable<Lock['header']['environment']> {
+  const markers = targets.map(({ markerEnvironment: env }) =>
+    [
+      `sys_platform == '${env.sys_platform}'`,
+      `platform_machine == '${env.platform_machine}'`,
+      `implementation_name == '${env.implementation_name}'`,
+      `python_version == '${env.python_version}'`,
+    ].join(' and '),
+  );
+  const versions = [...new Set(targets.map((t) => t.markerEnvironment.python_version))];
+  const lowest = versions.map((v) => Version.parse(v)).sort((a, b) => a.compare(b))[0];
+  const requiresPython = versions.length === 1 ? `==${versions[0]}.*` : `>=${lowest?.toString() ?? ''}`;
+  const distinct = [...new Set(markers)];
+  if (distinct.length === 1) return { marker: distinct[0]!, requiresPython };
+  return { marker: distinct.map((m) => `(${m})`).join(' or '), markers: distinct, requiresPython };
 }
 
 /** The version or the hashes are not the ones the previous lock lists. */

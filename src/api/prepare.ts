@@ -7,8 +7,8 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { PinHashesError } from '../errors.js';
 import { isUrl } from '../http/url-text.js';
-import { formatPlatform, parsePythonPlatform } from '../pep/tags.js';
-import { makeTarget, type Target } from '../pep/target.js';
+import type { Target } from '../pep/target.js';
+import { targetsOf } from './targets.js';
 import type { FormatControl } from '../requirements/format-control.js';
 import type { RequirementsInput } from '../requirements/index.js';
 import { inputKind, readInputs } from '../inputs/index.js';
@@ -88,7 +88,8 @@ export interface PreparedRun {
   outputPath: string | null;
   format: LockFormat;
   input: RequirementsInput;
-  target: Target;
+  /** What the lock is for, in resolution order (api/targets.ts); one for a lock like any before several targets existed. */
+  targets: readonly Target[];
   formats: FormatControl;
   /** The indexes in priority order. */
   indexes: readonly IndexLocation[];
@@ -114,7 +115,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   for (const r of [...input.requirements, ...input.constraints]) registerExpandedSecrets(r.text, env);
   const warnings = input.warnings.map((w) => `${w.location.file}:${w.location.line}: ${w.message}`);
   if (netrc.problem) warnings.push(netrc.problem);
-  const target = makeTarget(options.pythonVersion ?? hostPythonVersion(), parsePythonPlatform(options.pythonPlatform ?? hostPlatform()));
+  const targets = targetsOf(options, { pythonVersion: hostPythonVersion, platform: hostPlatform });
   const formats = input.formatControl.clone();
   // The command line is read after the files, as pip reads its options (later values win).
   for (const value of options.noBinary ?? []) formats.addNoBinary(value);
@@ -129,7 +130,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
     });
   }
   const attestations = options.noVerifyAttestations ? null : await attestationConfig(options, cwd);
-  return { config: runConfig(options, env, attestations), cwd, env, inputs, outputPath, format, input, target, formats, indexes, findLinks, warnings, netrc };
+  return { config: runConfig(options, env, attestations), cwd, env, inputs, outputPath, format, input, targets, formats, indexes, findLinks, warnings, netrc };
 }
 
 /**
@@ -259,9 +260,6 @@ function sourceDateEpoch(env: Record<string, string | undefined>): number | unde
   return Number(value) * 1000;
 }
 
-export function targetDescription(target: Target): string {
-  return `CPython ${target.pythonVersion.toString()} on ${formatPlatform(target.platform)}`;
-}
 
 export function defaultOutput(inputs: readonly string[]): string {
   const [first] = inputs;

@@ -25,7 +25,7 @@ import { formatRequirement } from '../pep/requirement.js';
 import { Version } from '../pep/version.js';
 import { regenerateCommand } from './command.js';
 import type { PreparedRun } from './prepare.js';
-import { targetDescription } from './prepare.js';
+import { targetDescription } from './targets.js';
 import { VERSION } from './version.js';
 
 /**
@@ -47,7 +47,7 @@ export async function inputsDigest(run: PreparedRun): Promise<string> {
     behaviour: RECALL_BEHAVIOUR,
     command: regenerateCommand(run),
     output: run.outputPath,
-    target: targetDescription(run.target),
+    target: run.targets.map(targetDescription).join(', '),
     indexes: run.indexes.map((index) => stripCredentials(index.fetch)),
     findLinks: run.findLinks.map(stripCredentials),
     mergeIndexes: run.config.indexStrategy === 'unsafe-best-match',

@@ -141,7 +141,14 @@ function runSchemas() {
   const RunBody = z.object({
     content: z.string(),
     lock: z.object({
-      header: z.object({ toolVersion: z.string(), targetDescription: z.string(), command: z.string(), indexes: z.array(z.string()), trustRootSha256: z.string().nullable().default(null) }),
+      header: z.object({
+        toolVersion: z.string(),
+        targetDescription: z.string(),
+        targets: z.array(z.string()).optional(),
+        command: z.string(),
+        indexes: z.array(z.string()),
+        trustRootSha256: z.string().nullable().default(null),
+      }),
       packages: z.array(
         z.object({
           name: z.string(),
@@ -152,6 +159,8 @@ function runSchemas() {
           yanked: z.boolean(),
           /** The package's `# provenance:` line (provenance/record.ts), when attestations were verified. */
           provenance: z.string().optional(),
+          /** The line's marker, in a lock for several targets. */
+          marker: z.string().optional(),
         }),
       ),
     }),

@@ -14,8 +14,11 @@ export function flagValueProblem(flag: FlagShape, value: unknown): string | unde
   switch (flag.kind) {
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `${shown} takes no value`;
-    case 'strings':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : `${shown} takes text values`;
+    case 'strings': {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return `${shown} takes text values`;
+      const bad = flag.pattern ? value.find((v) => !flag.pattern!.regex.test(v)) : undefined;
+      return bad === undefined ? undefined : `${shown} ${bad}: ${flag.pattern!.message}`;
+    }
     case 'number':
       return numberProblem(flag, shown, value);
     case 'choice':

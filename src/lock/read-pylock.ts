@@ -6,10 +6,10 @@
  */
 import { parse } from 'smol-toml';
 import { PinHashesError } from '../errors.js';
-import { normalizeName, type PackageName } from '../pep/names.js';
+import { normalizeName } from '../pep/names.js';
 import { Version } from '../pep/version.js';
 import { parseProvenanceLine } from '../provenance/record.js';
-import type { LockedFile } from './model.js';
+import { canonicalMarker, lineKey, type LockedFile } from './model.js';
 import type { ExistingLock, ExistingPin } from './read.js';
 
 type Table = Record<string, unknown>;
@@ -32,7 +32,7 @@ export function readPylock(text: string, file: string): ExistingLock {
       hint: 'Regenerate it with pin-hashes lock, or delete it.',
     });
   }
-  const pins = new Map<PackageName, ExistingPin>();
+  const pins = new Map<string, ExistingPin>();
   for (const entry of Array.isArray(doc['packages']) ? doc['packages'] : []) {
     if (!isTable(entry) || typeof entry['name'] !== 'string') continue;
     const name = normalizeName(entry['name']);
@@ -65,8 +65,11 @@ export function readPylock(text: string, file: string): ExistingLock {
     const provenance = typeof tool['provenance'] === 'string' ? parseProvenanceLine(`# provenance: ${tool['provenance']}`) : undefined;
     // A direct reference is compared by URL (api/pipeline.ts sameTarget), as in requirements.txt.
     const directUrl = typeof tool['direct-url'] === 'string' ? tool['direct-url'] : null;
-    pins.set(name, {
+    // A marker that does not parse is kept as written: no target's line has it, so check sees the change.
+    const marker = typeof entry['marker'] === 'string' ? (canonicalMarker(entry['marker']) ?? entry['marker']) : null;
+    pins.set(lineKey(name, marker), {
       name,
+      marker,
       version: directUrl === null && typeof entry['version'] === 'string' ? Version.tryParse(entry['version']) : null,
       url: directUrl,
       hashes: [...new Set(files.values())],

@@ -9,16 +9,17 @@ import type { PackageName } from '../pep/names.js';
 import { Version } from '../pep/version.js';
 import { parseRequirementsText } from '../requirements/parse-text.js';
 import { shlexSplit } from '../requirements/shlex.js';
-import { normalizeName } from '../pep/names.js';
 import { parseProvenanceLine, type PackageProvenance } from '../provenance/record.js';
 import { parseCooldownReference } from '../provider/cooldown.js';
 import { basename } from 'node:path';
 import { isPylockName } from './pylock.js';
 import { readPylock } from './read-pylock.js';
-import type { LockedFile } from './model.js';
+import { lineKey, type LockedFile } from './model.js';
 
 export interface ExistingPin {
   name: PackageName;
+  /** The line's marker (a lock for several targets), as pin-hashes renders markers; null when none. */
+  marker: string | null;
   /** From the single `==` clause; null for a direct reference. */
   version: Version | null;
   url: string | null;
@@ -35,13 +36,19 @@ export interface ExistingPin {
 }
 
 export interface ExistingLock {
-  pins: Map<PackageName, ExistingPin>;
+  /** By lineKey: one entry per line, so a name locked at two versions for two sets of targets has two. */
+  pins: Map<string, ExistingPin>;
   /** The argv of the `pin-hashes lock ...` line in the header, without `pin-hashes lock`; null when absent. */
   command: string[] | null;
   /** What the lock's cooldown counted back from (epoch ms), when it had one. */
   cooldownReference?: number | undefined;
   /** The fingerprint of the inputs it was made from (api/inputs-fingerprint.ts); absent in older locks. */
   inputsSha256?: string | undefined;
+}
+
+/** The lock's pins at a version (a direct reference has none to prefer), as preferences for the next resolution. */
+export function preferredPins(lock: ExistingLock): { name: PackageName; version: Version; marker: string | null }[] {
+  return [...lock.pins.values()].flatMap((pin) => (pin.version === null ? [] : [{ name: pin.name, version: pin.version, marker: pin.marker }]));
 }
 
 const COMMAND_LINE = /^#\s+pin-hashes lock(?:\s(.*))?$/;
@@ -53,7 +60,7 @@ const COMMAND_LINE = /^#\s+pin-hashes lock(?:\s(.*))?$/;
  */
 export function readLock(text: string, file: string, env: Readonly<Record<string, string | undefined>> = {}): ExistingLock {
   if (isPylockName(basename(file))) return readPylock(text, file);
-  const pins = new Map<PackageName, ExistingPin>();
+  const pins = new Map<string, ExistingPin>();
   registerExpandedSecrets(text, env);
   let parsed;
   try {
@@ -65,16 +72,20 @@ export function readLock(text: string, file: string, env: Readonly<Record<string
       cause: error,
     });
   }
+  const byLine = new Map<number, ExistingPin>();
   for (const line of parsed.lines) {
     if (line.kind !== 'requirement') continue;
     const req = line.requirement;
     const clause = req.specifier.specifiers.length === 1 ? req.specifier.specifiers[0] : undefined;
     const version = clause && (clause.operator === '==' || clause.operator === '===') ? Version.tryParse(clause.version) : null;
     const hashes = line.hashes.filter((h) => h.startsWith('sha256:')).map((h) => h.slice('sha256:'.length).toLowerCase());
-    pins.set(req.name, { name: req.name, version, url: req.url, hashes });
+    const marker = req.marker === null ? null : req.marker.toString();
+    const pin: ExistingPin = { name: req.name, marker, version, url: req.url, hashes };
+    pins.set(lineKey(req.name, marker), pin);
+    byLine.set(line.location.line, pin);
   }
-  for (const [name, notes] of annotations(text)) {
-    const pin = pins.get(name);
+  for (const [lineNumber, notes] of annotations(text)) {
+    const pin = byLine.get(lineNumber);
     if (!pin) continue;
     if (notes.provenance) pin.provenance = notes.provenance;
     pin.via = notes.via;
@@ -107,16 +118,17 @@ interface Annotations {
  * The comments under each pin, as the renderer writes them: `# via X`, `# via X, Y` (pip-compile's
  * line style), or `# via` then `#   X` lines (split style); and `# provenance: ...`. Requirement
  * lines start a package (at column 0, not a comment, not an option); its indented comments follow.
+ * By the (1-based) number of the line the package starts on, as the parser numbers requirement
+ * lines: one name may have several lines (one per target set).
  */
-function annotations(text: string): Map<PackageName, Annotations> {
-  const found = new Map<PackageName, Annotations>();
+function annotations(text: string): Map<number, Annotations> {
+  const found = new Map<number, Annotations>();
   let current: Annotations | undefined;
-  for (const raw of text.split('\n')) {
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.replace(/\r$/, '');
     if (line !== '' && !/^[\s#-]/.test(line)) {
-      const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(line)?.[0];
-      current = name === undefined ? undefined : { via: [] };
-      if (name !== undefined && current) found.set(normalizeName(name), current);
+      current = /^[A-Za-z0-9]/.test(line) ? { via: [] } : undefined;
+      if (current) found.set(index + 1, current);
       continue;
     }
     if (current === undefined || !line.startsWith('    #')) continue;

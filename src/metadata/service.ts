@@ -31,6 +31,7 @@ export interface MetadataServiceDeps {
 
 export class MetadataService {
   readonly #deps: MetadataServiceDeps;
+  readonly #reads = new Map<string, Promise<DistributionMetadata>>();
   #unclaimed = false;
 
   constructor(deps: MetadataServiceDeps) {
@@ -46,8 +47,21 @@ export class MetadataService {
     return this.#unclaimed;
   }
 
-  /** Metadata is a function of the file's bytes, so it is cached under the same key as its digest. */
-  async read(file: IndexedFile): Promise<DistributionMetadata> {
+  /**
+   * Metadata is a function of the file's bytes, so it is cached under the same key as its digest,
+   * and asked once per run per file (targets that pick the same file share the answer, failure
+   * included).
+   */
+  read(file: IndexedFile): Promise<DistributionMetadata> {
+    let pending = this.#reads.get(file.url);
+    if (pending === undefined) {
+      pending = this.#read(file);
+      this.#reads.set(file.url, pending);
+    }
+    return pending;
+  }
+
+  async #read(file: IndexedFile): Promise<DistributionMetadata> {
     const { cache, ledger } = this.#deps;
     // Before any await: a hash-ahead download of this wheel starting now keeps its bytes for the
     // ledger. This is the only place a read begins.

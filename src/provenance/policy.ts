@@ -83,9 +83,12 @@ function describeChange(previous: Extract<PackageProvenance, { kind: 'attested' 
   return `publisher changed from ${describePublisher(previous.publisher)} to ${describe(now)}`;
 }
 
-/** Every package judged; all problems reported together. */
-export function applyPolicy(packages: readonly PackageFinding[], policy: ProvenancePolicy): { records: Map<PackageName, PackageProvenance>; warnings: string[] } {
-  const records = new Map<PackageName, PackageProvenance>();
+/**
+ * Every package judged; all problems reported together. `records[i]` is the record of
+ * `packages[i]` (a lock for several targets may have two lines of one name).
+ */
+export function applyPolicy(packages: readonly PackageFinding[], policy: ProvenancePolicy): { records: PackageProvenance[]; warnings: string[] } {
+  const records: PackageProvenance[] = [];
   const warnings: string[] = [];
   const problems: { problem: string; code: ErrorCode }[] = [];
   for (const pkg of packages) {
@@ -94,7 +97,7 @@ export function applyPolicy(packages: readonly PackageFinding[], policy: Provena
       problems.push(outcome);
       continue;
     }
-    records.set(pkg.name, outcome.record);
+    records.push(outcome.record);
     if (outcome.warning) warnings.push(outcome.warning);
   }
   const first = problems[0];

@@ -130,6 +130,13 @@ function wheelTagText(filename: string): string {
   return filename.replace(/\.whl$/i, '').split('-').slice(-3).join('-');
 }
 
+/** Whether pip could install this file on the target: Requires-Python, format control, and a wheel's tags. */
+export function usableFor(file: IndexedFile, target: Target, policy: BinaryPolicy): boolean {
+  if (!requiresPythonAdmits(file.requiresPython, target)) return false;
+  const formats = allowedFormats(policy, file.project);
+  return file.kind === 'wheel' ? formats.wheel && wheelPriority(file, target) !== undefined : formats.sdist;
+}
+
 /** The file pip would install for this version: not yanked first, then best wheel tag, then build tag; sdist last. */
 export function bestFile(group: VersionFiles, target: Target): IndexedFile | undefined {
   let best: { file: IndexedFile; key: [number, number, number, string] } | undefined;

@@ -1,15 +1,15 @@
 /**
- * The production ResolverProvider: index pages -> files usable by the target -> candidate
- * versions; the metadata (metadata/service.ts) of the file pip would pick. Each project page is
- * read once per run (the page memo lives here, and only here); the resolver's questions are
- * memoized by resolver/memo-provider.ts, and speculative work is provider/read-ahead.ts's.
+ * The production ResolverProvider, for one target: index pages -> files usable by the target ->
+ * candidate versions; the metadata (metadata/service.ts) of the file pip would pick there. Each
+ * project page is read once per run, whatever the number of targets (provider/project-pages.ts);
+ * the resolver's questions are memoized by resolver/memo-provider.ts, one memo per target, and
+ * speculative work is provider/read-ahead.ts's.
  */
 import { PinHashesError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { redactUrl } from '../http/redact.js';
 import type { DistributionMetadata } from '../metadata/ladder.js';
 import type { MetadataService } from '../metadata/service.js';
-import type { IndexClient } from '../package-index/client.js';
 import { linkToFile } from '../package-index/links.js';
 import type { IndexedFile } from '../package-index/types.js';
 import type { PackageName } from '../pep/names.js';
@@ -18,24 +18,27 @@ import { SpecifierSet } from '../pep/specifiers.js';
 import type { Target } from '../pep/target.js';
 import { pinLabel, type Pin } from '../pin.js';
 import type { CandidatesResult, DistMetadata, ResolverProvider } from '../resolver/provider.js';
-import { cooldownTime, splitByCutoff, type Cooldown } from './cooldown.js';
+import { cooldownTime } from './cooldown.js';
+import type { ProjectListing, ProjectPages } from './project-pages.js';
 import type { BinaryPolicy } from './format-control.js';
-import { bestFile, fileVersion, filesToLock, groupFiles, type ProjectFiles, type VersionFiles } from './files.js';
+import { bestFile, fileVersion, filesToLock, groupFiles, usableFor, type ProjectFiles, type VersionFiles } from './files.js';
 
 export interface IndexProviderDeps {
-  index: IndexClient;
+  /** The session's page memo, shared by every target's provider. */
+  pages: ProjectPages;
   http: HttpClient;
   metadata: MetadataService;
   target: Target;
   binary: BinaryPolicy;
-  /** Called once per project page, with the indexes that also had the project (for --verbose, and the read-ahead). */
-  onProject?: (name: PackageName, sources: string[], shadowed: string[]) => void;
-  /** The release cooldown: files uploaded after its cutoff do not exist here. */
-  cooldown?: Cooldown | null | undefined;
-  /** Under the cooldown, a source gave no upload times, so its files of `name` were left out. */
-  onNoUploadTimes?: (source: string, name: PackageName) => void;
+  /** A project's files were sorted for this target (the read-ahead starts on its likely version). */
+  onProject?: ((name: PackageName) => void) | undefined;
 }
 
+/**
+ * One target's view of the indexes. A session has one per target, each with its own memo of
+ * which files the target may install (keyed by name, for this target only); the pages under
+ * them, the metadata of a file and its download are shared.
+ */
 export class IndexProvider implements ResolverProvider {
   readonly #deps: IndexProviderDeps;
   readonly #projects = new Map<PackageName, Promise<ProjectFiles | undefined>>();
@@ -70,25 +73,42 @@ export class IndexProvider implements ResolverProvider {
     return parsedMetadata(pin, file, await this.#deps.metadata.read(file));
   }
 
-  /** The files of a pinned version whose digests go into the lock. */
+  /** The files of a pinned version whose digests go into the lock: every file of the version pip could pick on any platform (files.ts filesToLock). */
   async lockFiles(pin: Pin, yanked: boolean): Promise<IndexedFile[]> {
     if (pin.url !== null) return this.#directGroup(pin.name, pin.url).all;
+    return filesToLock(await this.#group(pin), this.#deps.target, this.#deps.binary, yanked);
+  }
+
+  /**
+   * The files of a pinned version pip could pick on this target: its compatible wheels and the
+   * sdist, as format control and Requires-Python allow; yanked files only for a yanked pin. A
+   * direct reference is its one file, whatever it is (installableOn says whether it fits).
+   */
+  async installableFiles(pin: Pin, yanked: boolean): Promise<IndexedFile[]> {
+    if (pin.url !== null) return this.#directGroup(pin.name, pin.url).all;
+    return (await this.#group(pin)).usable.filter((file) => file.yanked === false || yanked);
+  }
+
+  /** Whether pip could install this file here (tags, Requires-Python, format control). */
+  installableOn(file: IndexedFile): boolean {
+    return usableFor(file, this.#deps.target, this.#deps.binary);
+  }
+
+  async #group(pin: Pin): Promise<VersionFiles> {
     const group = (await this.#project(pin.name))?.versions.get(pin.version.toString());
     if (!group) throw new Error(`Assertion failed: ${pinLabel(pin)} was pinned but has no files`);
-    return filesToLock(group, this.#deps.target, this.#deps.binary, yanked);
+    return group;
   }
 
   #project(name: PackageName): Promise<ProjectFiles | undefined> {
     let pending = this.#projects.get(name);
     if (!pending) {
-      pending = this.#deps.index.getProject(name).then((page) => {
-        if (page.kind === 'not-found') return undefined;
-        this.#deps.onProject?.(name, page.sources, page.shadowed);
-        const { cooldown } = this.#deps;
-        if (!cooldown) return groupFiles(name, page.files, this.#deps.target, this.#deps.binary);
-        const { kept, left, cutoff } = splitByCutoff(name, page.files, cooldown, (source) => this.#deps.onNoUploadTimes?.(source, name));
-        const grouped = groupFiles(name, kept, this.#deps.target, this.#deps.binary);
-        return { ...grouped, excluded: [...grouped.excluded, ...cooledVersions(left, grouped, cutoff)] };
+      pending = this.#deps.pages.get(name).then((listing) => {
+        if (listing === undefined) return undefined;
+        const grouped = groupFiles(name, listing.files, this.#deps.target, this.#deps.binary);
+        this.#deps.onProject?.(name);
+        if (listing.left.length === 0) return grouped;
+        return { ...grouped, excluded: [...grouped.excluded, ...cooledVersions(listing.left, grouped, listing.cutoff)] };
       });
       this.#projects.set(name, pending);
     }
@@ -115,7 +135,7 @@ export class IndexProvider implements ResolverProvider {
 }
 
 /** Versions the cooldown emptied, as exclusions the resolver can explain. */
-function cooledVersions(left: readonly { file: IndexedFile; unknown: boolean }[], grouped: ProjectFiles, cutoff: number | null): ProjectFiles['excluded'] {
+function cooledVersions(left: ProjectListing['left'], grouped: ProjectFiles, cutoff: number | null): ProjectFiles['excluded'] {
   const byVersion = new Map<string, { unknown: boolean; source: string }>();
   for (const { file, unknown } of left) {
     const version = fileVersion(file)?.toString();

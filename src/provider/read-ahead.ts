@@ -14,6 +14,8 @@
  * Everything goes through the shared memo (MemoizedProvider) and the store's per-URL memo, so a
  * speculative answer is the same promise the resolver later awaits. Failures are ignored here and
  * met again, memoized, by whoever really needs the answer. `finish()` ends it all.
+ *
+ * One read-ahead per target (its memo's answers are that target's), all over the same store.
  */
 import type { ArtifactStore } from '../download/artifact-store.js';
 import type { PackageName } from '../pep/names.js';
@@ -24,6 +26,7 @@ import { pinKey, type Pin } from '../pin.js';
 import type { MemoizedProvider } from '../resolver/memo-provider.js';
 import type { ResolverHints } from '../resolver/provider.js';
 import type { IndexProvider } from './index-provider.js';
+import type { IndexedFile } from '../package-index/types.js';
 
 export interface ReadAheadDeps {
   answers: MemoizedProvider;
@@ -34,6 +37,8 @@ export interface ReadAheadDeps {
   preferredVersion?: ((name: PackageName) => Version | undefined) | undefined;
   /** Download and hash the files of versions the resolver wants (off for check, which may reuse listed hashes). */
   hashAhead: boolean;
+  /** Which files of a version hash-ahead fetches: those the lock would list (default: every file, provider.lockFiles). */
+  filesToHash?: ((pin: Pin) => Promise<IndexedFile[]>) | undefined;
 }
 
 const ignore = (): undefined => undefined;
@@ -87,7 +92,7 @@ export class ReadAhead implements ResolverHints {
     // After the metadata is in: a download started earlier would race the metadata ladder's own
     // whole-file download (servers without ranges) and fetch the file twice.
     pending
-      .then(() => (this.#open ? this.#deps.provider.lockFiles(pin, false) : undefined))
+      .then(() => (this.#open ? (this.#deps.filesToHash ?? ((p: Pin) => this.#deps.provider.lockFiles(p, false)))(pin) : undefined))
       .then((files) => {
         // Checked again: resolution may have ended while the file list was being made.
         if (!this.#open || files === undefined) return;
@@ -99,11 +104,17 @@ export class ReadAhead implements ResolverHints {
   /**
    * Resolution is over and `keep` are the URLs of the files to hash: nothing speculative starts
    * any more, and downloads of other files (versions the resolver tried and left) are called off,
-   * so they do not hold download slots the pins need.
+   * so they do not hold download slots the pins need. With several targets, every target's
+   * read-ahead is stopped first (stop()), and the store told once.
    */
   finish(keep: ReadonlySet<string>): void {
-    this.#open = false;
+    this.stop();
     this.#deps.store.retainOnly(keep);
+  }
+
+  /** Nothing speculative starts any more; downloads already asked for go on. */
+  stop(): void {
+    this.#open = false;
   }
 }
 

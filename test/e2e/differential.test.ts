@@ -22,6 +22,13 @@
 // - extra names (Appendix B): pip 23 matches them exactly, current pip normalizes (PEP 685).
 //   The generator writes every extra in its normalized spelling, so the difference never shows.
 //
+// Per target: for the seeds up to MULTI_TARGET_SEEDS where pip and we agree outright, the same
+// case is also locked for two targets at once, Linux then Windows (the universes' markers name
+// sys_platform, platform_machine, platform_system...). The Linux lines of that lock must be the
+// one-target lock's pins exactly (the first target resolves as if alone); the Windows lines are
+// judged like the host's, by pip deciding as on Windows (test/helpers/pip-target.ts): the same
+// pins, or pins pip accepts as constraints; no solution for Windows must be no solution for pip.
+//
 // Seeds: the default runs 1-220 and REGRESSION_SEEDS; PIN_HASHES_DIFF_SEEDS="1-2000" (or
 // "17,42") runs others. PIN_HASHES_PIP_PYTHON=/path/to/venv/bin/python judges with another pip:
 // against pip 26.2.1 (resolvelib 1.2.1), seeds 1-600 gave the same pins (313) or both "no
@@ -35,7 +42,11 @@ import { runCli } from '../helpers/cli.js';
 import { normalizeName } from '../helpers/dists.js';
 import { startIndexServer } from '../helpers/index-server.js';
 import { lockedPins } from '../helpers/lock-pins.js';
-import { pipInfo, pipResolve, type PipInfo, type PipResolution } from '../helpers/pip-report.js';
+import { pipInfo, pipPython, pipResolve, type PipInfo, type PipResolution } from '../helpers/pip-report.js';
+import { pipDryRunOn } from '../helpers/pip-target.js';
+import { Marker } from '../../src/pep/markers.js';
+import { parsePythonPlatform } from '../../src/pep/tags.js';
+import { makeTarget, type Target } from '../../src/pep/target.js';
 import { caseProjects, describeCase, generateCase, type GeneratedCase } from '../helpers/random-universe.js';
 
 /**
@@ -48,6 +59,9 @@ import { caseProjects, describeCase, generateCase, type GeneratedCase } from '..
 const REGRESSION_SEEDS: readonly number[] = [35, 51, 103, 115, 129, 145, 179, 185, 438];
 
 const DEFAULT_SEEDS = { from: 1, to: 220 };
+
+/** Seeds up to this one are also locked for two targets (see the file comment). */
+const MULTI_TARGET_SEEDS = 40;
 
 /** Seeds at once: each runs pip and our CLI side by side, then maybe pip again, so at most 2 pips. */
 const CONCURRENCY = 2;
@@ -153,7 +167,66 @@ function describePip(result: PipResolution): string {
   return result.kind === 'resolved' ? formatPins(result.pins) : `${result.kind}: ${result.output.trim().split('\n').slice(-4).join(' / ')}`;
 }
 
-async function runSeed(seed: number, judge: PipInfo): Promise<Outcome> {
+type TargetOutcome = 'windows: same pins' | 'windows: other pins, accepted by pip' | 'windows: both unsatisfiable';
+
+interface SeedRun {
+  seed: number;
+  generated: GeneratedCase;
+  serverUrl: string;
+  dir: string;
+  pre: string[];
+  judge: PipInfo;
+}
+
+/** The lines of a lock whose markers hold on `env`, as pins. */
+function pinsOn(lock: string, env: Target['markerEnvironment']): Record<string, string> {
+  const pins: Record<string, string> = {};
+  for (const line of lock.split('\n')) {
+    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;]+)(?: ; (.*?))?(?: \\)?$/.exec(line);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    if (match[3] === undefined || Marker.parse(match[3]).evaluate(env)) pins[normalizeName(match[1])] = match[2];
+  }
+  return pins;
+}
+
+/** The case locked for Linux and Windows at once, each target's lines judged (see the file comment). */
+async function runOnTargets(run: SeedRun, alone: Record<string, string> | null): Promise<TargetOutcome> {
+  const { generated, serverUrl, dir, pre, judge } = run;
+  const linux = makeTarget(judge.python, parsePythonPlatform('linux'));
+  const windows = makeTarget(judge.python, parsePythonPlatform('windows'));
+  const cli = await runCli(
+    ['lock', 'requirements.in', '-i', serverUrl, '-o', 'targets.txt', '-q', '--target', `linux@${judge.python}`, '--target', `windows@${judge.python}`, ...pre],
+    { cwd: dir },
+  );
+  const pipArgs = ['-r', join(dir, 'requirements.in'), '--index-url', serverUrl, ...pre];
+  const pip = await pipDryRunOn(pipPython, windows, pipArgs, join(dir, 'windows.json'));
+  const context = (): string => `\n${describeCase(generated)}\npip on Windows: ${pip.code === 0 ? formatPins(pip.installs) : pip.output.trim().split('\n').slice(-3).join(' / ')}`;
+  if (pip.code !== 0) assert.match(pip.output, NO_SOLUTION_WORDS, `pip on Windows failed to run${context()}`);
+  if (alone === null || cli.code === 1) {
+    assert.equal(cli.code, 1, `no solution alone, but one for two targets${context()}`);
+    if (alone !== null) {
+      assert.match(cli.stderr, /For CPython [\d.]+ on x86_64-pc-windows-msvc: /, `the error names the Windows target${context()}`);
+      assert.notEqual(pip.code, 0, `pip on Windows found a solution, pin-hashes did not: ${cli.stderr.trim()}${context()}`);
+    }
+    return 'windows: both unsatisfiable';
+  }
+  assert.equal(cli.code, 0, cli.stderr);
+  const lock = await readFile(join(dir, 'targets.txt'), 'utf8');
+  assert.deepEqual(pinsOn(lock, linux.markerEnvironment), alone, `the first target's lines are its lone lock${context()}`);
+  const ours = pinsOn(lock, windows.markerEnvironment);
+  const ourContext = (): string => `${context()}\npin-hashes on Windows: ${formatPins(ours)}`;
+  assert.equal(pip.code, 0, `pip on Windows found no solution, pin-hashes did${ourContext()}`);
+  if (JSON.stringify(Object.entries(pip.installs).sort()) === JSON.stringify(Object.entries(ours).sort())) return 'windows: same pins';
+  await writeFile(join(dir, 'ours-windows.txt'), Object.entries(ours).map(([n, v]) => `${n}==${v}\n`).join(''));
+  const accepted = await pipDryRunOn(pipPython, windows, [...pipArgs, '-c', join(dir, 'ours-windows.txt')], join(dir, 'accepted-windows.json'));
+  assert.equal(accepted.code, 0, `pip on Windows rejects our pins: ${accepted.output.slice(-2000)}${ourContext()}`);
+  assert.deepEqual(accepted.installs, ours, `pip on Windows, constrained to our pins, installs other packages${ourContext()}`);
+  return 'windows: other pins, accepted by pip';
+}
+
+const NO_SOLUTION_WORDS = /ResolutionImpossible|No matching distribution found|conflicting dependencies|requires a different Python/;
+
+async function runSeed(seed: number, judge: PipInfo, onTargets: (outcome: TargetOutcome) => void): Promise<Outcome> {
   const generated = generateCase(seed);
   const server = await startIndexServer({ projects: caseProjects(generated), format: 'html' });
   const dir = await mkdtemp(join(tmpdir(), `pin-hashes-diff-${seed}-`));
@@ -180,9 +253,11 @@ async function runSeed(seed: number, judge: PipInfo): Promise<Outcome> {
     }
 
     assert.ok(cli.code === 0 || cli.code === 1, `pin-hashes exited ${String(cli.code)}: ${cli.stderr}${context()}`);
+    const run: SeedRun = { seed, generated, serverUrl: server.url, dir, pre, judge };
     if (cli.code === 1) {
       assert.match(cli.stderr, /^error: /m);
       assert.equal(pip.kind, 'no-solution', `pip found a solution, pin-hashes did not: ${cli.stderr.trim()}${context()}`);
+      if (seed <= MULTI_TARGET_SEEDS) onTargets(await runOnTargets(run, null));
       return 'both unsatisfiable';
     }
     const ours = lockedPins(await readFile(join(dir, 'requirements.txt'), 'utf8'));
@@ -192,6 +267,7 @@ async function runSeed(seed: number, judge: PipInfo): Promise<Outcome> {
     if (pip.kind === 'no-solution') {
       assert.ok(fallback.length > 0 || hasOldBackjumping(judge.resolvelib), `pip found no solution, pin-hashes did${ourContext()}`);
     } else if (JSON.stringify(Object.entries(pip.pins).sort()) === JSON.stringify(Object.entries(ours).sort())) {
+      if (seed <= MULTI_TARGET_SEEDS) onTargets(await runOnTargets(run, ours));
       return 'same pins';
     }
 
@@ -218,6 +294,7 @@ describe('differential test against real pip on seeded random universes', { conc
   }
   const { pip: version, python } = judge;
   const outcomes = new Map<string, number[]>();
+  const targetOutcomes = new Map<string, number>();
   const failed: number[] = [];
   after(() => {
     const total = [...outcomes.values()].reduce((n, seeds) => n + seeds.length, 0) + failed.length;
@@ -227,11 +304,14 @@ describe('differential test against real pip on seeded random universes', { conc
       console.log(`  ${seeds.length} ${outcome}${listed}`);
     }
     if (failed.length > 0) console.log(`  disagreeing seeds: ${failed.sort((a, b) => a - b).join(', ')}`);
+    const perTarget = [...targetOutcomes.values()].reduce((a, b) => a + b, 0);
+    console.log(`  locked for Linux and Windows at once: ${perTarget} seeds`);
+    for (const [outcome, count] of [...targetOutcomes].sort()) console.log(`    ${count} ${outcome}`);
   });
   for (const seed of seedsToRun()) {
     it(`seed ${seed}`, async () => {
       try {
-        const outcome = await runSeed(seed, judge);
+        const outcome = await runSeed(seed, judge, (per) => targetOutcomes.set(per, (targetOutcomes.get(per) ?? 0) + 1));
         outcomes.set(outcome, [...(outcomes.get(outcome) ?? []), seed]);
       } catch (error) {
         failed.push(seed);

@@ -133,7 +133,7 @@ describe('layered locks and --all', () => {
     ['no list', '[project]\nname = "x"\n', /has no \[tool\.pin-hashes\] locks list for --all/],
     ['an unknown key', '[tool.pin-hashes]\nlocks = [{ inputs = ["requirements.in"], outptu = "x.txt" }]\n', /locks\[0\]: unknown key "outptu"/],
     ['a run-only flag', '[tool.pin-hashes]\nlocks = [{ inputs = ["requirements.in"], concurrency = 4 }]\n', /locks\[0\]: unknown key "concurrency"/],
-    ['a value of the wrong kind', '[tool.pin-hashes]\nlocks = [{ inputs = ["requirements.in"], extra = "docs" }]\n', /locks\[0\]\.extra must be a list of strings/],
+    ['a value of the wrong kind', '[tool.pin-hashes]\nlocks = [{ inputs = ["requirements.in"], extra = 3 }]\n', /locks\[0\]\.extra must be a string or a list of strings/],
     ['no inputs', '[tool.pin-hashes]\nlocks = [{ output-file = "x.txt" }]\n', /locks\[0\]\.inputs must be a non-empty list/],
     ['two locks writing one file', '[tool.pin-hashes]\nlocks = [{ inputs = ["requirements.in"] }, { inputs = ["dev.in"], output-file = "requirements.txt" }]\n', /locks\[0\] and locks\[1\] both write requirements\.txt/],
     ['a circle', '[tool.pin-hashes]\nlocks = [{ inputs = ["a.in"] }, { inputs = ["b.in"] }]\n', /read each other's outputs in a circle \(locks\[0\] -> locks\[1\] -> locks\[0\]\)/],

@@ -7,8 +7,8 @@ import { LINE_BREAK, regenerateCommand } from '../../../src/api/command.js';
 import { LOCK_FLAGS, readHeaderArgv, type LockFlag } from '../../../src/api/lock-flags.js';
 import type { LockOptions } from '../../../src/api/options.js';
 import type { PreparedRun } from '../../../src/api/prepare.js';
-import { formatPlatform, parsePythonPlatform } from '../../../src/pep/tags.js';
-import { makeTarget } from '../../../src/pep/target.js';
+import { formatPlatform } from '../../../src/pep/tags.js';
+import { targetsOf } from '../../../src/api/targets.js';
 import { shlexSplit } from '../../../src/requirements/shlex.js';
 import { SEED } from '../../fuzz/fuzz-helpers.js';
 
@@ -21,9 +21,10 @@ const relativePath = fc.array(fc.stringMatching(/^[a-z0-9_-]{1,8}$/), { minLengt
 
 /** A value for every row that shapes the lock, made from the table itself: a new row is covered without editing this test. */
 function rowValue(flag: LockFlag): fc.Arbitrary<unknown> | undefined {
-  if (flag.key === 'pythonVersion') return fc.constantFrom('3.8', '3.12.1', '3.13.0');
-  if (flag.key === 'pythonPlatform') return fc.constantFrom('linux', 'x86_64-manylinux_2_36', 'aarch64-apple-darwin', 'x86_64-pc-windows-msvc');
-  if (flag.header === 'output' || flag.header === undefined) return undefined;
+  // The targets are written from the run's targets (several as --target each), not as given.
+  if (flag.key === 'pythonVersion') return fc.uniqueArray(fc.constantFrom('3.8', '3.12.1', '3.13.0'), { minLength: 1, maxLength: 2 });
+  if (flag.key === 'pythonPlatform') return fc.uniqueArray(fc.constantFrom('linux', 'x86_64-manylinux_2_36', 'aarch64-apple-darwin', 'x86_64-pc-windows-msvc'), { minLength: 1, maxLength: 2 });
+  if (flag.header === 'output' || flag.header === 'target' || flag.header === undefined) return undefined;
   const one = flag.header === 'url' ? url : flag.header === 'path-or-url' ? fc.oneof(relativePath, url) : value;
   switch (flag.kind) {
     case 'boolean':
@@ -45,19 +46,18 @@ const headerOptions = fc.record(
     return arbitrary ? [[flag.key, arbitrary]] : [];
   })),
   { requiredKeys: ['pythonVersion', 'pythonPlatform'] },
-) as fc.Arbitrary<Partial<LockOptions> & { pythonVersion: string; pythonPlatform: string }>;
+) as fc.Arbitrary<Partial<LockOptions> & { pythonVersion: string[]; pythonPlatform: string[] }>;
 
 const inputs = fc.array(fc.oneof(relativePath.map((p) => `${p}.in`), fc.constant('with space.in')), { minLength: 1, maxLength: 3 });
 
 test('every header row is read back: write the header, read it, get the same options', () => {
   fc.assert(
     fc.property(headerOptions, inputs, (options, inputFiles) => {
-      // The header records the target as formatted; generate what it writes.
-      const platform = formatPlatform(parsePythonPlatform(options.pythonPlatform));
-      const lockOptions: LockOptions = { ...options, pythonPlatform: platform, inputs: inputFiles };
+      const lockOptions: LockOptions = { ...options, inputs: inputFiles };
+      const targets = targetsOf(options, { pythonVersion: () => assert.fail('no host'), platform: () => assert.fail('no host') });
       const run = {
         config: { lockFlags: lockOptions },
-        target: makeTarget(options.pythonVersion, parsePythonPlatform(platform)),
+        targets,
         cwd: '/work/project',
         outputPath: '/work/project/requirements.txt',
         inputs: inputFiles,
@@ -76,7 +76,14 @@ test('every header row is read back: write the header, read it, get the same opt
       if (outputFile !== undefined) assert.equal(outputFile, 'requirements.txt');
       // An input named like an option comes back as ./-x.in (found by this property: it was read as an unknown option).
       const writtenInputs = inputFiles.map((p) => (p.startsWith('-') ? `./${p}` : p));
-      assert.deepEqual(readOptions, { ...lockOptions, inputs: writtenInputs, pythonVersion: run.target.pythonVersion.toString() });
+      // One target as --python-version and --python-platform (formatted, the version in full); several as --target each.
+      const { pythonVersion: _v, pythonPlatform: _p, ...rest } = lockOptions;
+      const [only] = targets;
+      const written =
+        targets.length === 1 && only
+          ? { pythonVersion: [only.pythonVersion.toString()], pythonPlatform: [formatPlatform(only.platform)] }
+          : { targets: targets.map((t) => `${formatPlatform(t.platform)}@${t.pythonVersion.toString()}`) };
+      assert.deepEqual(readOptions, { ...rest, ...written, inputs: writtenInputs });
     }),
     { seed: SEED, numRuns: 300 },
   );
