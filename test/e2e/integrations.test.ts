@@ -17,6 +17,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
+import { HOOK_PACKAGES } from '../helpers/project-universe.js';
 import { cleanEnvironment, runCli } from '../helpers/cli.js';
 import { readAction, runStep, stepEnv } from '../helpers/action-yml.js';
 import { projectRoot } from '../helpers/paths.js';
@@ -93,11 +94,7 @@ describe('pre-commit hooks and the GitHub Action, with the real tools', { skip: 
 
   before(async () => {
     server = await startIndexServer({
-      projects: buildUniverse([
-        { name: 'app-core', versions: { '1.0': { requiresDist: ['helper-lib'] } } },
-        { name: 'helper-lib', versions: { '2.0': {} } },
-        { name: 'extra-tool', versions: { '3.0': {} } },
-      ]),
+      projects: buildUniverse(HOOK_PACKAGES),
     });
     dir = await mkdtemp(join(tmpdir(), 'pin-hashes-integrations-'));
     repo = join(dir, 'pin-hashes');

@@ -4,30 +4,20 @@
 // making that environment on a fresh machine takes longer than the quick suite allows.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { startIndexServer } from '../helpers/index-server.js';
 import { runCli } from '../helpers/cli.js';
-import { hostPythonVersion, isolatedPipEnv } from '../helpers/pip.js';
+import { hostPythonVersion, runIsolated } from '../helpers/pip.js';
 import { pip26 } from '../helpers/pip26.js';
 import { demoUniverse } from '../helpers/demo-universe.js';
 import { projectRoot } from '../helpers/paths.js';
 import { hashesIn } from './hostile-harness.js';
 import { usePylockFixture } from './pylock-fixture.js';
 
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: isolatedPipEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 describe('pylock.toml with platform wheels', () => {
   const fixture = usePylockFixture('pylock-pip');
@@ -45,7 +35,7 @@ describe('pylock.toml with platform wheels', () => {
     assert.equal(validate.status, 0, validate.stderr);
     const site = join(fixture.dir, 'site');
     // Not spawnSync: the index pip downloads from is served by this very process.
-    const install = await run(venv.python, ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--target', site, '-r', lockPath]);
+    const install = await runIsolated(venv.python, ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--target', site, '-r', lockPath]);
     assert.equal(install.code, 0, install.output.slice(-3000));
     assert.match(install.output, /Successfully installed app-1\.0 native-1\.0 pure-2\.0/);
   });
@@ -74,7 +64,7 @@ describe('pylock.toml of the demo (npm run demo)', () => {
       const doc = parse(await readFile(lockPath, 'utf8')) as unknown as { packages: { wheels?: { hashes: { sha256: string } }[]; sdist?: { hashes: { sha256: string } } }[] };
       const digests = doc.packages.flatMap((p) => [...(p.wheels ?? []), ...(p.sdist ? [p.sdist] : [])].map((f) => f.hashes.sha256)).sort();
       assert.deepEqual(digests, [...hashesIn(await readFile(join(dir, 'requirements.txt'), 'utf8'))].sort());
-      const install = await run(venv.python, ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--target', join(dir, 'site'), '-r', lockPath]);
+      const install = await runIsolated(venv.python, ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--target', join(dir, 'site'), '-r', lockPath]);
       assert.equal(install.code, 0, install.output.slice(-3000));
       assert.match(install.output, /Successfully installed .*demo-cli-0\.9/);
     } finally {

@@ -7,25 +7,15 @@
 // pip 26's packaging reads the markers such locks write as we do.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { judgeMarkers, markerCases } from '../helpers/marker-judge.js';
-import { isolatedPipEnv } from '../helpers/pip.js';
+import { runIsolated } from '../helpers/pip.js';
 import { pip26 } from '../helpers/pip26.js';
 import { pipDryRunOn } from '../helpers/pip-target.js';
 import { EXPECTED, TARGETS, target, useTargetsFixture } from './targets-fixture.js';
 
-function runAsync(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: isolatedPipEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 /** packaging.pylock's installer selection (PEP 751) for one environment and tag list: name -> version. */
 const PYLOCK_SELECT = [
@@ -67,7 +57,7 @@ describe('one lock for five targets, judged by pip >= 26', () => {
       assert.deepEqual(JSON.parse(selected.stdout), EXPECTED[label], label);
     }
     // Not spawnSync: the index pip downloads from is served by this very process.
-    const install = await runAsync(venv.python, ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--target', join(fixture.dir, 'site-pylock'), '-r', lockPath]);
+    const install = await runIsolated(venv.python, ['-m', 'pip', 'install', '--isolated', '--no-cache-dir', '--disable-pip-version-check', '--target', join(fixture.dir, 'site-pylock'), '-r', lockPath]);
     assert.equal(install.code, 0, install.output.slice(-3000));
     const installed = /Successfully installed (.*)/.exec(install.output)?.[1]?.split(' ').sort();
     assert.deepEqual(installed, Object.entries(EXPECTED['host']!).map(([name, version]) => `${name}-${version}`).sort());

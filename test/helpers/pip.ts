@@ -46,3 +46,15 @@ export function pipInstall(args: string[], env: Record<string, string> = {}): Pr
     child.on('close', (code) => resolve({ code, output }));
   });
 }
+
+/** A command (a venv's python, pip) with pip's isolation environment; output is stdout and stderr together. */
+export function runIsolated(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: isolatedPipEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
