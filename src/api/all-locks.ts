@@ -7,7 +7,9 @@ import type { CheckOptions } from './check-setup.js';
 import type { CheckResult, Finding } from './check.js';
 import { regenerateArgv, shellQuote } from './command.js';
 import { lock, type LockResult } from './lock.js';
-import { readHeaderArgv } from './lock-flags.js';
+import { readHeaderArgv, type HeaderOptions } from './lock-flags.js';
+import { hostPlatform, hostPythonVersion } from './host.js';
+import { targetsOf } from './targets.js';
 import { readLockSet, LOCK_SET_FILE, type LockSetEntry } from './lock-set.js';
 import type { LockEvents, LockOptions } from './options.js';
 import { defaultOutput, outputOf, prepareRun } from './prepare.js';
@@ -24,8 +26,13 @@ export async function lockAll(options: Omit<LockOptions, 'inputs'>, perLock: Per
   const cwd = options.cwd ?? process.cwd();
   const results: LockResult[] = [];
   const entries = await readLockSet(cwd);
-  // A list that fails on its third lock must not have rewritten the first two.
-  for (const entry of entries) await outputOf({ ...options, ...entry, cwd });
+  // Outputs and targets of every lock checked before the first is written: a list that fails on
+  // its third lock for those must not have rewritten the first two. (Inputs are read by each
+  // lock in turn: a layer's -c file may be the lock made just before it.)
+  for (const entry of entries) {
+    await outputOf({ ...options, ...entry, cwd });
+    targetsOf({ ...options, ...entry }, { pythonVersion: hostPythonVersion, platform: hostPlatform });
+  }
   for (const entry of entries) {
     perLock.before?.();
     const result = await lock({ ...options, ...entry, cwd, events: perLock.events?.() ?? options.events });
@@ -57,20 +64,7 @@ export async function checkAll(options: CheckOptions): Promise<CheckResult[]> {
 
 async function entryDisagreement(entry: LockSetEntry, lockFile: string, result: CheckResult, options: CheckOptions): Promise<Finding | undefined> {
   const made = result.updateArgv;
-  const header = readHeaderArgv(made);
-  // A lock records its targets; what the list leaves out was the host's then, and stands.
-  const named = (value: unknown): boolean => value !== undefined && !(Array.isArray(value) && value.length === 0);
-  const listed = entry.targets !== undefined || entry.targetPresets !== undefined;
-  const targets = listed || named(entry.pythonVersion) || named(entry.pythonPlatform) ? {} : { targets: header.targets, targetPresets: header.targetPresets };
-  const run = await prepareRun({
-    ...entry,
-    ...targets,
-    pythonVersion: named(entry.pythonVersion) || listed ? entry.pythonVersion : header.pythonVersion,
-    pythonPlatform: named(entry.pythonPlatform) || listed ? entry.pythonPlatform : header.pythonPlatform,
-    outputFile: lockFile,
-    cwd: options.cwd ?? process.cwd(),
-    env: options.env,
-  });
+  const run = await prepareRun({ ...entry, ...hostPartsAsRecorded(entry, readHeaderArgv(made)), outputFile: lockFile, cwd: options.cwd ?? process.cwd(), env: options.env });
   const asked = regenerateArgv(run);
   if (asked.join('\0') === made.join('\0')) return undefined;
   return {
@@ -78,6 +72,30 @@ async function entryDisagreement(entry: LockSetEntry, lockFile: string, result: 
     fails: true,
     message: `${LOCK_SET_FILE} [tool.pin-hashes] asks for ${describeArgv(asked)}, but ${basename(lockFile)} was made with ${describeArgv(made)}`,
   };
+}
+
+/**
+ * What an entry leaves to the machine (the platform, the Python version, or both) was the
+ * host's when the lock was made, and the header recorded it: that value stands, so CI on
+ * another machine sees the same lock as current. Only when the header has one such value: a
+ * lock of two platforms (or versions) can only have come from a list that named them.
+ */
+function hostPartsAsRecorded(entry: LockSetEntry, header: HeaderOptions): Partial<LockOptions> {
+  const named = (value: unknown): boolean => value !== undefined && !(Array.isArray(value) && value.length === 0);
+  const pairs = (header.targets ?? []).map((t) => {
+    const at = t.lastIndexOf('@');
+    return at === -1 ? { platform: t, version: undefined } : { platform: t.slice(0, at), version: t.slice(at + 1) };
+  });
+  const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const platforms = new Set([...pairs.map((p) => p.platform), ...list(header.pythonPlatform)]);
+  const versions = new Set([...pairs.flatMap((p) => (p.version === undefined ? [] : [p.version])), ...list(header.pythonVersion)]);
+  const entryTargets = entry.targets ?? [];
+  const namesPlatform = named(entry.pythonPlatform) || named(entryTargets) || entry.targetPresets !== undefined;
+  const namesVersion = named(entry.pythonVersion) || (named(entryTargets) && entryTargets.every((t) => t.includes('@')));
+  const out: Partial<LockOptions> = {};
+  if (!namesPlatform && platforms.size === 1) out.pythonPlatform = [...platforms][0];
+  if (!namesVersion && versions.size === 1) out.pythonVersion = [...versions][0];
+  return out;
 }
 
 function describeArgv(argv: readonly string[]): string {

@@ -8,7 +8,8 @@
  * 2. it was made from the inputs as they are now: the fingerprint its header records
  *    (api/inputs-fingerprint.ts) is the fingerprint of the inputs read now, with the options of
  *    the header's command;
- * 3. every direct requirement that applies to the lock's target has a pin that satisfies it.
+ * 3. every direct requirement that applies to a target of the lock has a pin that satisfies it
+ *    there (with several targets, on the line whose marker holds on that target).
  *
  * What it cannot prove without the index: that a dependency's new requirements are met, that the
  * index still serves the locked bytes (`check --verify`), that the pins are what a fresh
@@ -105,6 +106,18 @@ function likelyCause(text: string): string {
   return `Most likely another tool rewrote pins under pin-hashes' header (Dependabot or Renovate updating a requirements.txt, pip-compile), or the file was edited by hand. ${fix}`;
 }
 
+/** Findings of one requirement on several targets: one finding, naming the targets unless it is all of them. */
+function perTargetOnce(found: readonly { finding: Finding; target: string }[], targets: number): Finding[] {
+  const grouped = new Map<string, { finding: Finding; where: string[] }>();
+  for (const { finding, target } of found) {
+    const key = `${finding.kind}\0${finding.message}`;
+    const seen = grouped.get(key);
+    if (seen) seen.where.push(target);
+    else grouped.set(key, { finding, where: [target] });
+  }
+  return [...grouped.values()].map(({ finding, where }) => (targets === 1 || where.length === targets ? finding : { ...finding, message: `${finding.message} (on ${where.join('; ')})` }));
+}
+
 /**
  * The inputs' direct requirements and constraints against the pins, on each target of the lock
  * they apply to (a lock of several targets has a line per target set: the line whose marker
@@ -112,7 +125,7 @@ function likelyCause(text: string): string {
  */
 function requirementFindings(run: PreparedRun, existing: ExistingLock): Finding[] {
   const findings: Finding[] = [];
-  const several = run.targets.length > 1;
+  const perTarget: { finding: Finding; target: string }[] = [];
   const holds = (marker: Marker | null, target: Target): boolean => {
     try {
       return marker === null || marker.evaluate(target.markerEnvironment, '');
@@ -132,27 +145,29 @@ function requirementFindings(run: PreparedRun, existing: ExistingLock): Finding[
     const written = `${r.text.trim()} (${source})`;
     for (const target of run.targets) {
       if (!holds(req.marker, target)) continue;
-      const where = several ? ` on ${targetDescription(target)}` : '';
+      const where = targetDescription(target);
       const pin = lines.find((line) => line.pin.name === req.name && holds(line.marker, target))?.pin;
       if (pin === undefined) {
         // A constraint bounds a package only when something needs it.
-        if (!constraint) findings.push({ kind: 'requirement-unpinned', fails: true, package: req.name, message: `+ ${written}: the lock has no pin for ${req.name}${where}` });
+        if (!constraint) perTarget.push({ target: where, finding: { kind: 'requirement-unpinned', fails: true, package: req.name, message: `+ ${written}: the lock has no pin for ${req.name}` } });
         continue;
       }
       const pinned = pin.version === null ? `${req.name} @ ${pin.url ?? '?'}` : `${req.name}==${pin.version.toString()}`;
       const satisfied = req.url !== null ? pin.url !== null : pin.version !== null && req.specifier.contains(pin.version, { prereleases: true });
       if (!satisfied) {
-        findings.push({ kind: 'requirement-unsatisfied', fails: true, package: req.name, version: pin.version?.toString(), message: `~ ${written}: the lock pins ${pinned}${where}` });
+        perTarget.push({ target: where, finding: { kind: 'requirement-unsatisfied', fails: true, package: req.name, version: pin.version?.toString(), message: `~ ${written}: the lock pins ${pinned}` } });
       }
     }
   }
+  findings.push(...perTargetOnce(perTarget, run.targets.length));
   // A pin whose reasons name an input source (`-r requirements.in`) that no longer asks for it.
   for (const pin of existing.pins.values()) {
     for (const reason of pin.via ?? []) {
       const names = asked.get(reason);
       const isSource = reason.startsWith('-r ') || reason.startsWith('-c ') || reason.endsWith(')');
       if (!isSource || names?.has(pin.name)) continue;
-      findings.push({ kind: 'requirement-removed', fails: true, package: pin.name, version: pin.version?.toString(), message: `- ${pin.name}: pinned for ${reason}, which no longer asks for it` });
+      const line = `${pin.name}${pin.version === null ? '' : `==${pin.version.toString()}`}${pin.marker ? ` ; ${pin.marker}` : ''}`;
+      findings.push({ kind: 'requirement-removed', fails: true, package: pin.name, version: pin.version?.toString(), message: `- ${line}: pinned for ${reason}, which no longer asks for it` });
     }
   }
   return findings;

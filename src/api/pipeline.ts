@@ -38,7 +38,7 @@ import { targetDescription } from './targets.js';
 export interface PipelineParams {
   /**
    * The previous lock's pins, tried first while they still fit: each on the targets its marker
-   * holds on (every target when it has none). Names being upgraded are left out here.
+   * holds on (every target when it has none); names being upgraded are dropped per target (preferencesFor).
    */
   preferences: readonly PreferredPin[];
   upgrade: ReadonlySet<PackageName> | 'all';

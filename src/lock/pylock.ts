@@ -104,7 +104,8 @@ function dependenciesOf(packages: readonly LockedPackage[]): Map<string, string[
       deps.set(parent, [...(deps.get(parent) ?? []), pkg.name]);
     }
   }
-  for (const list of deps.values()) list.sort();
+  // A name with a line per target set is one dependency, named once (the entries are informational).
+  for (const [parent, list] of deps) deps.set(parent, [...new Set(list)].sort());
   return deps;
 }
 

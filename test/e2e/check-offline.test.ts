@@ -5,7 +5,7 @@
 // a message that says what changed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
@@ -93,7 +93,7 @@ describe('pin-hashes check --offline', () => {
   const EDITS: [string, string, RegExp[]][] = [
     ['a dependency added', PYPROJECT.replace('"Helper_Lib"]', '"Helper_Lib", "rich>=13"]'), [/\[requirement-unpinned\] \+ rich>=13 \(my-app \(pyproject\.toml\)\): the lock has no pin for rich/]],
     ['a specifier the pin no longer meets', PYPROJECT.replace('"app-core>=1"', '"app-core>=2"'), [/\[requirement-unsatisfied\] ~ app-core>=2 \(my-app \(pyproject\.toml\)\): the lock pins app-core==1\.0/]],
-    ['a group member removed', PYPROJECT.replace('lint = ["lint-tool"]', 'lint = []'), [/\[requirement-removed\] - lint-tool: pinned for my-app \(pyproject\.toml\), which no longer asks for it/]],
+    ['a group member removed', PYPROJECT.replace('lint = ["lint-tool"]', 'lint = []'), [/\[requirement-removed\] - lint-tool==5\.0: pinned for my-app \(pyproject\.toml\), which no longer asks for it/]],
     ['a narrower specifier the pin still meets', PYPROJECT.replace('"app-core>=1"', '"app-core>=1,<2"'), [/\[inputs-changed\] .*in a way the pins still satisfy/]],
   ];
   for (const [name, pyproject, said] of EDITS) {
@@ -157,5 +157,21 @@ describe('pin-hashes check --offline', () => {
     const result = await run(['check', '--offline', '--verify']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--offline and --verify exclude each other/);
+  });
+
+  test('a lock for two targets: one finding per requirement, naming the targets only when not all of them', async () => {
+    const sub = join(dir, 'two-targets');
+    await mkdir(sub, { recursive: true });
+    await writeFile(join(sub, 'requirements.in'), 'app-core\n');
+    const locked = await runCli(['lock', '-i', server.url, '--target', 'x86_64-manylinux_2_28@3.12', '--target', 'x86_64-pc-windows-msvc@3.12'], { cwd: sub });
+    assert.equal(locked.code, 0, locked.stderr);
+    assert.equal((await runCli(['check', '--offline'], { cwd: sub })).code, 0);
+    await writeFile(join(sub, 'requirements.in'), 'app-core>=2\nlint-tool; sys_platform == "win32"\n');
+    const result = await runCli(['check', '--offline'], { cwd: sub });
+    assert.equal(result.code, 1, result.stderr);
+    const lines = result.stderr.split('\n');
+    assert.equal(lines.filter((l) => l.includes('[requirement-unsatisfied] ~ app-core>=2 (-r requirements.in): the lock pins app-core==1.0')).length, 1, result.stderr);
+    assert.ok(!lines.some((l) => l.includes('app-core>=2') && l.includes('(on ')), 'both targets: no target named');
+    assert.match(result.stderr, /\[requirement-unpinned\] \+ lint-tool; sys_platform == "win32" \(-r requirements\.in\): the lock has no pin for lint-tool \(on CPython 3\.12\.0 on x86_64-pc-windows-msvc\)$/m);
   });
 });

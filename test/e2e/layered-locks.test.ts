@@ -178,4 +178,40 @@ describe('layered locks and --all', () => {
     const withRunFlags = await run(['lock', '--all', '--concurrency', '2', '--dry-run']);
     assert.equal(withRunFlags.code, 0, withRunFlags.stderr);
   });
+
+  /** A list for several targets: the entry as written -> the lock, then an edit of it -> stale. */
+  test('several targets: check --all holds the lock to the list (a target removed is stale), and a platform left to the machine stands as recorded', async () => {
+    const list = (entry: string) => `[tool.pin-hashes]\nindex-url = "${server.url}"\nlocks = [{ inputs = ["requirements.in"], ${entry} }]\n`;
+    const both = 'target = ["x86_64-manylinux_2_28@3.12", "x86_64-pc-windows-msvc@3.12"]';
+    try {
+      await writeFile(join(dir, 'pyproject.toml'), list(both));
+      assert.equal((await run(['lock', '--all'])).code, 0);
+      assert.equal((await run(['check', '--all', '--offline'])).code, 0);
+      // The list now leaves the target to the machine: lock --all would write a lock for this host.
+      await writeFile(join(dir, 'pyproject.toml'), list('output-file = "requirements.txt"'));
+      const stale = await run(['check', '--all', '--offline']);
+      assert.equal(stale.code, 1, stale.stderr);
+      assert.match(stale.stderr, /\[inputs-changed\] pyproject\.toml \[tool\.pin-hashes\] asks for `pin-hashes lock --python-version \S+ --python-platform \S+ .*but requirements\.txt was made with `pin-hashes lock --target x86_64-manylinux_2_28@3\.12\.0 --target x86_64-pc-windows-msvc@3\.12\.0/);
+      // Versions named, the platform left to the machine: made on a Mac, checked here.
+      await writeFile(join(dir, 'pyproject.toml'), list('python-version = ["3.11", "3.12"]'));
+      const onMac = await run(['lock', 'requirements.in', '-i', server.url, '--python-version', '3.11', '--python-version', '3.12', '--python-platform', 'aarch64-apple-darwin']);
+      assert.equal(onMac.code, 0, onMac.stderr);
+      const here = await run(['check', '--all', '--offline']);
+      assert.equal(here.code, 0, here.stderr);
+    } finally {
+      await writeFile(join(dir, 'pyproject.toml'), PYPROJECT);
+      assert.equal((await run(['lock', '--all'])).code, 0);
+    }
+  });
+
+  test('a target option that fails for a later lock of the list fails before the first lock is written', async () => {
+    await writeFile(join(dir, 'pyproject.toml'), `[tool.pin-hashes]\nindex-url = "${server.url}"\nlocks = [{ inputs = ["requirements.in"], output-file = "first.txt" }, { inputs = ["dev.in"], output-file = "second.txt", python-platform = "no-such-platform" }]\n`);
+    try {
+      const result = await run(['lock', '--all']);
+      assert.equal(result.code, 2, result.stderr);
+      await assert.rejects(stat(join(dir, 'first.txt')), 'the first lock of the list was not written');
+    } finally {
+      await writeFile(join(dir, 'pyproject.toml'), PYPROJECT);
+    }
+  });
 });
