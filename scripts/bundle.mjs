@@ -169,11 +169,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const outdir = `${root}dist/cli`;
   rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     ...BUNDLE_OPTIONS,
     entryPoints: { main: `${root}dist/src/cli/main.js`, 'compile-cache': `${root}dist/src/cli/compile-cache.js` },
     outdir,
     splitting: true,
     chunkNames: 'chunk-[hash]',
   });
+  // A warning here is a bundle that may not run as built (an import with no matching export is
+  // undefined at run time): fail, as for an error.
+  if (result.warnings.length > 0) {
+    console.error(`${result.warnings.length} bundle warning(s): fix them, or the CLI may fail at run time`);
+    process.exit(1);
+  }
 }

@@ -8,7 +8,7 @@ import type { CheckResult, Finding } from './check.js';
 import { regenerateArgv, shellQuote } from './command.js';
 import { lock, type LockResult } from './lock.js';
 import { readHeaderArgv, type HeaderOptions } from './lock-flags.js';
-import { hostPlatform, hostPythonVersion } from './host.js';
+import { hostTargetDefaults } from './host.js';
 import { targetsOf } from './targets.js';
 import { readLockSet, LOCK_SET_FILE, type LockSetEntry } from './lock-set.js';
 import type { LockEvents, LockOptions } from './options.js';
@@ -31,7 +31,7 @@ export async function lockAll(options: Omit<LockOptions, 'inputs'>, perLock: Per
   // lock in turn: a layer's -c file may be the lock made just before it.)
   for (const entry of entries) {
     await outputOf({ ...options, ...entry, cwd });
-    targetsOf({ ...options, ...entry }, { pythonVersion: hostPythonVersion, platform: hostPlatform });
+    targetsOf({ ...options, ...entry }, await hostTargetDefaults({ ...options, ...entry }));
   }
   for (const entry of entries) {
     perLock.before?.();

@@ -3,23 +3,83 @@
  * the CPU, and the glibc version Node reports. The result is always written into the lock header,
  * so `check` never depends on the machine it runs on.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { arch, platform } from 'node:process';
 import { PinHashesError } from '../errors.js';
+import { needsHostPythonVersion, type TargetOptions } from './targets.js';
 
-export function hostPythonVersion(): string {
-  for (const exe of platform === 'win32' ? ['py', 'python'] : ['python3', 'python']) {
-    const result = spawnSync(exe, ['-c', 'import platform; print(platform.python_version())'], {
-      encoding: 'utf8',
-      timeout: 10_000,
+let pythonProbe: Promise<string | undefined> | undefined;
+
+/**
+ * Asks the Python on PATH for its version, once per process, without waiting for the answer.
+ * Starting a Python takes 20-120 ms (a pyenv shim is the slow end): the CLI starts it before it
+ * loads a run's code, which then loads while Python starts on another core.
+ */
+export function startHostPythonProbe(): Promise<string | undefined> {
+  if (pythonProbe === undefined) {
+    probeRunning = true;
+    pythonProbe = firstAnswer(platform === 'win32' ? ['py', 'python'] : ['python3', 'python']).finally(() => {
+      probeRunning = false;
     });
-    const out = result.stdout?.trim();
-    if (result.status === 0 && out && /^\d+\.\d+/.test(out)) return out;
   }
+  return pythonProbe;
+}
+
+let probeRunning = false;
+
+/** True while the probe has not answered: time a run waits anyway, to load code in. */
+export function hostPythonProbeRunning(): boolean {
+  return probeRunning;
+}
+
+/** The probe, started only when these options name no Python version where a target needs one. */
+export function startHostPythonProbeFor(options: TargetOptions): void {
+  let needed: boolean;
+  try {
+    needed = needsHostPythonVersion(options);
+  } catch {
+    // Options that are wrong: the run says so, and needs no Python.
+    return;
+  }
+  if (needed) void startHostPythonProbe();
+}
+
+async function firstAnswer(executables: readonly string[]): Promise<string | undefined> {
+  for (const exe of executables) {
+    const version = await new Promise<string | undefined>((resolve) => {
+      execFile(exe, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8', timeout: 10_000, windowsHide: true }, (error, stdout) => {
+        const out = stdout.trim();
+        resolve(error === null && /^\d+\.\d+/.test(out) ? out : undefined);
+      });
+    });
+    if (version !== undefined) return version;
+  }
+  return undefined;
+}
+
+/** The host's Python version, for a target whose options name none. */
+export async function hostPythonVersion(): Promise<string> {
+  const version = await startHostPythonProbe();
+  if (version !== undefined) return version;
   throw new PinHashesError('NO_PYTHON', 'No python3 on PATH to take the target Python version from', {
     exitCode: 2,
     hint: 'Name the target: --python-version 3.12 (and --python-platform if it differs from this machine).',
   });
+}
+
+/**
+ * The targets' defaults from this machine; the Python version asked for (and awaited) only when
+ * the options need it.
+ */
+export async function hostTargetDefaults(options: TargetOptions): Promise<{ pythonVersion: () => string; platform: () => string }> {
+  const version = needsHostPythonVersion(options) ? await hostPythonVersion() : undefined;
+  return {
+    pythonVersion: () => {
+      if (version === undefined) throw new Error('internal: the host Python version was not asked for');
+      return version;
+    },
+    platform: hostPlatform,
+  };
 }
 
 /** A `--python-platform` string for this machine in the vocabulary parsePythonPlatform reads. */

@@ -17,9 +17,9 @@ import { parseRequirement } from '../pep/requirement.js';
 import type { RootRequirement } from '../resolver/index.js';
 import { diffPins, type PinChange } from './changes.js';
 import type { LockOptions } from './options.js';
-import type { runPipeline as RunPipeline } from './pipeline.js';
 import { fingerprint, inputsDigest, mayRecall, recall, recalledLock, remember } from './recall.js';
 import { prepareRun, type RunConfig } from './prepare.js';
+import { hostPythonProbeRunning } from './host.js';
 
 export type { LockOptions, LockEvents } from './options.js';
 export { DEFAULT_INDEX_URL } from './prepare.js';
@@ -40,6 +40,10 @@ export interface LockResult {
 }
 
 export async function lock(options: LockOptions): Promise<LockResult> {
+  // While the host's Python answers (api/host.ts), the resolver's code and got load in its
+  // shadow: otherwise each waits its turn after it. A recalled run then loaded them for nothing,
+  // in time it spent waiting anyway.
+  const earlyPipeline = hostPythonProbeRunning() ? loadPipeline() : undefined;
   const run = await prepareRun(options);
   const { config } = run;
   const { events } = config;
@@ -67,7 +71,7 @@ export async function lock(options: LockOptions): Promise<LockResult> {
   const existing = existingText === undefined || run.outputPath === null ? undefined : readLock(existingText, run.outputPath, run.env);
   const preferences = existing && upgrade !== 'all' ? preferredPins(existing) : [];
   // Loaded here, not at the top: a recalled run never pays for the resolver, HTTP and download code.
-  const { runPipeline }: { runPipeline: typeof RunPipeline } = await import('./pipeline.js');
+  const { runPipeline } = await (earlyPipeline ?? import('./pipeline.js'));
   let result;
   try {
     result = await runPipeline(run, { preferences, upgrade, extraConstraints, cache, previous: existing?.pins });
@@ -145,4 +149,11 @@ function upgradeSpec(config: RunConfig): { upgrade: Set<PackageName> | 'all'; ex
     if (!requirement.specifier.isEmpty) extraConstraints.push({ requirement, source: '' });
   }
   return { upgrade, extraConstraints };
+}
+
+/** pipeline.js and got, loading; a failure is left for the await that needs them (never unhandled). */
+function loadPipeline(): Promise<typeof import('./pipeline.js')> {
+  const loading = import('./pipeline.js');
+  loading.then((pipeline) => pipeline.preloadTransport()).catch(() => undefined);
+  return loading;
 }

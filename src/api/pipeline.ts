@@ -74,6 +74,8 @@ export interface PipelineResult {
 }
 
 export { openSession, type Session, type SessionOptions, type TargetLane } from './session.js';
+// For api/lock.ts, which loads the transport early when it has time to spare.
+export { loadGot as preloadTransport } from '../http/client.js';
 
 export async function runPipeline(run: PreparedRun, params: PipelineParams): Promise<PipelineResult> {
   const { config } = run;

@@ -12,7 +12,7 @@ import { targetsOf } from './targets.js';
 import type { FormatControl } from '../requirements/format-control.js';
 import type { RequirementsInput } from '../requirements/index.js';
 import { inputKind, readInputs } from '../inputs/index.js';
-import { hostPlatform, hostPythonVersion } from './host.js';
+import { hostTargetDefaults } from './host.js';
 import { loadNetrc, type NetrcFile } from '../http/netrc.js';
 import { registerExpandedSecrets, registerSecret } from '../http/redact.js';
 import { indexSettingsFromEnv, type EnvIndexSettings } from '../package-index/env.js';
@@ -115,7 +115,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
   for (const r of [...input.requirements, ...input.constraints]) registerExpandedSecrets(r.text, env);
   const warnings = input.warnings.map((w) => `${w.location.file}:${w.location.line}: ${w.message}`);
   if (netrc.problem) warnings.push(netrc.problem);
-  const targets = targetsOf(options, { pythonVersion: hostPythonVersion, platform: hostPlatform });
+  const targets = targetsOf(options, await hostTargetDefaults(options));
   const formats = input.formatControl.clone();
   // The command line is read after the files, as pip reads its options (later values win).
   for (const value of options.noBinary ?? []) formats.addNoBinary(value);

@@ -53,7 +53,14 @@ function splitTarget(text: string): { platform: string; version: string | undefi
   return { platform, version };
 }
 
-export function targetsOf(options: TargetOptions, defaults: TargetDefaults): Target[] {
+/** What the options name, before the host fills in the rest. */
+interface Requested {
+  platforms: string[];
+  pairs: { platform: string; version: string }[];
+  versions: string[];
+}
+
+function requested(options: TargetOptions): Requested {
   const platforms = list(options.pythonPlatform);
   const pairs: { platform: string; version: string }[] = [];
   for (const text of options.targets ?? []) {
@@ -73,8 +80,25 @@ export function targetsOf(options: TargetOptions, defaults: TargetDefaults): Tar
       `Write each target as --target PLATFORM@VERSION, or add --python-platform for the versions.`,
     );
   }
+  return { platforms, pairs, versions };
+}
+
+/** Platforms without a version: they take the given versions, or the host's. */
+function crossesVersions({ platforms, pairs }: Requested): boolean {
+  return platforms.length > 0 || pairs.length === 0;
+}
+
+/** Whether targetsOf will ask the host for its Python version (the options name none where one is needed). */
+export function needsHostPythonVersion(options: TargetOptions): boolean {
+  const named = requested(options);
+  return crossesVersions(named) && named.versions.length === 0;
+}
+
+export function targetsOf(options: TargetOptions, defaults: TargetDefaults): Target[] {
+  const named = requested(options);
+  const { platforms, pairs, versions } = named;
   const crossed: { platform: string; version: string }[] = [];
-  if (platforms.length > 0 || pairs.length === 0) {
+  if (crossesVersions(named)) {
     const givenVersions = versions.length > 0 ? versions : [defaults.pythonVersion()];
     for (const platform of platforms.length > 0 ? platforms : [defaults.platform()]) {
       for (const version of givenVersions) crossed.push({ platform, version });

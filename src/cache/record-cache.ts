@@ -259,7 +259,7 @@ export class RecordCache {
   /** The record of the last run that wrote this output file, if that run had this fingerprint. */
   async getRun(output: string, fingerprint: string): Promise<RunRecord | undefined> {
     const path = this.#runPath(output);
-    const record = readJson(path, schemas().StoredRun);
+    const record = readJson(path, () => schemas().StoredRun);
     const corrupt = (): undefined => {
       this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
       return undefined;
@@ -328,7 +328,7 @@ export class RecordCache {
 
   #read(project: string, warn: boolean): Pack {
     const path = this.#path(project);
-    const pack = readJson(path, schemas().Pack);
+    const pack = readJson(path, () => schemas().Pack);
     if (pack === undefined) return emptyPack(project);
     if (pack === 'corrupt' || pack.project !== project) {
       if (warn) this.#events.onWarning?.(`ignoring a corrupt cache record ${path}; it will be recomputed`);
@@ -376,7 +376,8 @@ export class RecordCache {
  * thread pool cost ~0.5 ms of main-thread time each in a busy run (profiled: 150-200 ms for a
  * 300-project lock) against tens of microseconds for readFileSync.
  */
-function readJson<T>(path: string, schema: z.ZodType<T>): T | 'corrupt' | undefined {
+/** `schema` is asked for only when there is a file: a cold run builds no schema (and loads no zod) before its first request. */
+function readJson<T>(path: string, schema: () => z.ZodType<T>): T | 'corrupt' | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -389,7 +390,7 @@ function readJson<T>(path: string, schema: z.ZodType<T>): T | 'corrupt' | undefi
   } catch {
     return 'corrupt';
   }
-  const parsed = schema.safeParse(data);
+  const parsed = schema().safeParse(data);
   return parsed.success ? parsed.data : 'corrupt';
 }
 

@@ -97,6 +97,17 @@ export type Lane = 'files' | 'index';
  */
 const DEFAULT_INDEX_SOCKETS = 16;
 
+let gotModule: Promise<typeof import('got')> | undefined;
+
+/**
+ * got, loaded once per process. A run that waits for something else first (the host's Python:
+ * api/lock.ts) loads it meanwhile, so its first request does not wait for it.
+ */
+export function loadGot(): Promise<typeof import('got')> {
+  gotModule ??= import('got');
+  return gotModule;
+}
+
 export class HttpClient {
   /** got is loaded on the first request: a run answered from the cache never pays for it. */
   #got: Promise<Got> | undefined;
@@ -126,7 +137,7 @@ export class HttpClient {
   }
 
   #client(): Promise<Got> {
-    this.#got ??= import('got').then(({ default: got, RequestError }) => {
+    this.#got ??= loadGot().then(({ default: got, RequestError }) => {
       this.#requestError = RequestError;
       return this.#configure(got);
     });

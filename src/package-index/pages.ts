@@ -129,26 +129,29 @@ function htmlMetadataFlag(value: string | null | undefined): boolean | Record<st
   return { [value.slice(0, eq).toLowerCase()]: value.slice(eq + 1).toLowerCase() };
 }
 
-const MetadataFlag = z.union([z.boolean(), z.record(z.string(), z.string())]);
+/** The PEP 691 schema, built on first use: building zod schemas is start-up time, before the first request. */
+function makeJsonProjectPage() {
+  const MetadataFlag = z.union([z.boolean(), z.record(z.string(), z.string())]);
 
-const JsonFile = z.object({
-  filename: z.string().min(1),
-  url: z.string().min(1),
-  // PEP 691 makes `hashes` mandatory; some servers omit it. A missing claim is no claim.
-  hashes: z.record(z.string(), z.string()).optional(),
-  'requires-python': z.string().nullish(),
-  yanked: z.union([z.boolean(), z.string()]).nullish(),
-  size: z.number().int().nonnegative().nullish(),
-  'core-metadata': MetadataFlag.nullish(),
-  'dist-info-metadata': MetadataFlag.nullish(),
-  provenance: z.string().nullish(),
-  'upload-time': z.string().nullish(),
-});
-
-const JsonProjectPage = z.object({
-  meta: z.object({ 'api-version': z.string() }),
-  files: z.array(JsonFile),
-});
+  const JsonFile = z.object({
+    filename: z.string().min(1),
+    url: z.string().min(1),
+    // PEP 691 makes `hashes` mandatory; some servers omit it. A missing claim is no claim.
+    hashes: z.record(z.string(), z.string()).optional(),
+    'requires-python': z.string().nullish(),
+    yanked: z.union([z.boolean(), z.string()]).nullish(),
+    size: z.number().int().nonnegative().nullish(),
+    'core-metadata': MetadataFlag.nullish(),
+    'dist-info-metadata': MetadataFlag.nullish(),
+    provenance: z.string().nullish(),
+    'upload-time': z.string().nullish(),
+  });
+  return z.object({
+    meta: z.object({ 'api-version': z.string() }),
+    files: z.array(JsonFile),
+  });
+}
+let jsonProjectPage: ReturnType<typeof makeJsonProjectPage> | undefined;
 
 export function parseJsonPage(body: string, pageUrl: string): RawLink[] {
   let data: unknown;
@@ -157,7 +160,7 @@ export function parseJsonPage(body: string, pageUrl: string): RawLink[] {
   } catch {
     throw new PageError(pageUrl, 'says it is JSON (PEP 691) but does not parse as JSON');
   }
-  const parsed = JsonProjectPage.safeParse(data);
+  const parsed = (jsonProjectPage ??= makeJsonProjectPage()).safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join('.') : '';

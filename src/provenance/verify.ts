@@ -15,7 +15,7 @@ import type { FileProvenance } from './file-provenance.js';
 import { IdentityError, publisherOf } from './identity.js';
 import { claimMismatch, describePublisher, samePublisher, type Publisher } from './publisher.js';
 import { checkStatement } from './statement.js';
-import { ProvenanceObject, type AttestationObject } from './wire.js';
+import { provenanceSchemas, type AttestationObject } from './wire.js';
 
 export interface VerifiedAttestation {
   readonly predicateType: string;
@@ -139,7 +139,7 @@ export function verifyProvenance(body: Buffer, file: { filename: string; sha256:
   } catch {
     return { kind: 'invalid', reason: 'malformed', why: 'the provenance is not UTF-8 JSON' };
   }
-  const parsed = ProvenanceObject.safeParse(json);
+  const parsed = provenanceSchemas().ProvenanceObject.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { kind: 'invalid', reason: 'malformed', why: `the provenance is not a PEP 740 provenance object (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'wrong shape'})` };

@@ -3,9 +3,9 @@
 // the server holds, never against what the CLI printed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
 import { sha256Hex } from '../helpers/dists.js';
 import { runCli } from '../helpers/cli.js';
@@ -103,6 +103,22 @@ describe('pin-hashes lock against a loopback index', () => {
     assert.match(lock, /app-core==1\.1 \\\n(    --hash=sha256:[0-9a-f]{64} \\\n)    --hash=sha256:[0-9a-f]{64}\n    # via -r requirements\.in\n/);
     assert.doesNotMatch(lock, /[ \t]\\[ \t]+\n|[ \t]+\n/, 'no trailing whitespace anywhere');
     assert.doesNotMatch(lock, /oldpy/, 'a dependency whose marker is false for the target is left out');
+  });
+
+  // The CLI asks python3 early and reads the answer when the target is made (api/host.ts): the
+  // version in the header is the one the PATH's python3 printed, and without one the run says so.
+  test('no --python-version: the python3 on PATH gives the version; without one, exit 2 naming the fix', { skip: process.platform === 'win32' && 'a shell script as python3' }, async () => {
+    const bin = join(dir, 'fake-python-bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'python3'), '#!/bin/sh\necho 3.12.9\n');
+    await chmod(join(bin, 'python3'), 0o755);
+    // Only node's folder and the fake python3: the machine's own python3 must not answer.
+    const withFake = await runCli(['lock', 'requirements.in', '-i', server.url, '-o', '-', '--python-platform', PLATFORM, '-q'], { cwd: dir, env: { PATH: `${bin}:${dirname(process.execPath)}` } });
+    assert.equal(withFake.code, 0, withFake.stderr);
+    assert.match(withFake.stdout, /for CPython 3\.12\.9 on x86_64-manylinux_2_36\n/);
+    const without = await runCli(['lock', 'requirements.in', '-i', server.url, '-o', '-', '--python-platform', PLATFORM], { cwd: dir, env: { PATH: dirname(process.execPath) } });
+    assert.equal(without.code, 2, without.stderr);
+    assert.match(without.stderr, /error: No python3 on PATH to take the target Python version from\nhint: Name the target: --python-version 3\.12/);
   });
 
   test('pip installs the lock in hash-checking mode without --no-deps', { skip: !pipAvailable() && 'python3 -m pip is not available' }, async () => {

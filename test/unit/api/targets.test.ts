@@ -2,7 +2,7 @@
 // --target pairs, presets, the host for what is not named, in a fixed order, each once.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TARGET_PRESETS, targetKey, targetsOf, type TargetOptions } from '../../../src/api/targets.js';
+import { TARGET_PRESETS, needsHostPythonVersion, targetKey, targetsOf, type TargetOptions } from '../../../src/api/targets.js';
 import { PinHashesError } from '../../../src/errors.js';
 
 const host = { pythonVersion: () => '3.11.4', platform: () => 'x86_64-manylinux_2_35' };
@@ -46,6 +46,15 @@ const cases: { name: string; options: TargetOptions; defaults?: typeof host; tar
 describe('the targets of a run', () => {
   for (const { name, options, defaults, targets } of cases) {
     test(name, () => assert.deepEqual(targetsOf(options, defaults ?? host).map(targetKey), targets));
+  }
+
+  // The CLI starts python3 early on this answer (api/host.ts): it must be what targetsOf does.
+  for (const { name, options } of cases) {
+    test(`asks for the host Python exactly when targetsOf does: ${name}`, () => {
+      let asked = false;
+      targetsOf(options, { ...host, pythonVersion: () => ((asked = true), '3.11.4') });
+      assert.equal(needsHostPythonVersion(options), asked);
+    });
   }
 
   test('the common preset is the five platforms the issue names', () => {
