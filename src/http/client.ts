@@ -384,6 +384,15 @@ export class HttpClient {
           hint: 'Check the index URL; the server keeps redirecting.',
         });
       }
+      if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
+        // Not a passing fault: asking again gets the same certificate.
+        return new HttpError(url, `${shown}: the server's TLS certificate was refused: ${this.redact(error.message)}`, {
+          retryable: false,
+          code: 'TLS_CERTIFICATE',
+          hint: TLS_HINT,
+          cause: this.#safeCause(error),
+        });
+      }
       if (error.name === 'TimeoutError') {
         const what = /'(\w+)'/.exec(error.message)?.[1];
         const phase =
@@ -451,6 +460,27 @@ export const DOWNLOAD_TIMEOUT_VAR = 'PIN_HASHES_DOWNLOAD_TIMEOUT';
 
 const STALL_HINT = 'The server stalled; try again later, or allow more time with PIN_HASHES_TIMEOUT=<seconds>.';
 const NETWORK_HINT = 'Check the index URL and the network; pin-hashes retried what could be retried.';
+
+/** OpenSSL's and Node's codes for a certificate that does not verify (not for a broken connection). */
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'INVALID_CA',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+// pin-hashes runs on Node's TLS, which reads neither pip's --cert/PIP_CERT nor REQUESTS_CA_BUNDLE.
+const TLS_HINT =
+  "If the index uses your organisation's own CA, give Node.js its certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or NODE_OPTIONS=--use-system-ca to trust the system's store; otherwise check the index URL's host name.";
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(2).replace(/0+$/, '')} s`;

@@ -2,6 +2,7 @@
 // pages, `.metadata` files, range requests, throttling and injectable faults, with every request
 // recorded so tests can count downloads. It binds 127.0.0.1 only and drops any other peer.
 import http from 'node:http';
+import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import zlib from 'node:zlib';
@@ -38,6 +39,8 @@ export interface IndexServerOptions {
   relativeUrls?: boolean;
   /** 301 non-normalized project names to the normalized page, as PyPI does. Default true. */
   redirectProjectPages?: boolean;
+  /** Serve over TLS with this key and certificate (test/helpers/tls.ts): an https:// index. */
+  tls?: { key: string; cert: string };
   /** Added before every response. */
   latencyMs?: number;
   /** Per-response (so per-connection) body throughput cap. */
@@ -61,7 +64,7 @@ export interface IndexServerOptions {
 }
 
 /** Options that may change between runs (basePath may not: URLs handed out would break). */
-export type MutableIndexServerOptions = Omit<IndexServerOptions, 'projects' | 'basePath'>;
+export type MutableIndexServerOptions = Omit<IndexServerOptions, 'projects' | 'basePath' | 'tls'>;
 
 export type RequestKind =
   | 'project-list'
@@ -713,14 +716,15 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     await respond(req, res, record, fault);
   }
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       // A bug in the helper must surface in the test, not as a hung request.
       console.error('index-server: handler failed:', err);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('index-server handler failed');
     });
-  });
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
   server.on('connection', (socket: Socket) => {
     if (!isLoopbackAddress(socket.remoteAddress)) {
       socket.destroy();
@@ -740,7 +744,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('Assertion failed: server has no TCP address');
   const { port }: AddressInfo = address;
-  origin = `http://127.0.0.1:${port}`;
+  origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   for (const project of options.projects ?? []) addProject(project);
 

@@ -1,0 +1,83 @@
+// An https:// index, as PyPI and most private indexes are: the CLI's TLS path (its https
+// keep-alive agents, certificate checks, a redirect from http to https) against a loopback
+// server with a self-signed certificate, which the CLI is told to trust with Node's own
+// NODE_EXTRA_CA_CERTS and nothing else.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
+import { sha256Hex } from '../helpers/dists.js';
+import { runCli } from '../helpers/cli.js';
+import { testCertificate } from '../helpers/tls.js';
+
+const TARGET = ['--python-version', '3.12.1', '--python-platform', 'x86_64-manylinux_2_36'];
+const certificate = testCertificate();
+
+const files = buildUniverse([
+  { name: 'app', versions: { '1.0': { requiresDist: ['lib>=1'], sdist: true } } },
+  { name: 'lib', versions: { '1.0': {}, '1.1': { wheelTags: ['py3-none-any', 'cp312-cp312-manylinux_2_17_x86_64'] } } },
+]);
+
+describe('an https:// index', { skip: certificate === undefined && 'openssl is not available to make a test certificate' }, () => {
+  let server: IndexServer;
+  let redirector: http.Server;
+  let redirectUrl: string;
+  let dir: string;
+
+  before(async () => {
+    if (certificate === undefined) return;
+    server = await startIndexServer({ projects: files, tls: { key: certificate.key, cert: certificate.cert } });
+    // An http:// front that sends every request to the https:// index, as an index moved to TLS does.
+    redirector = http.createServer((req, res) => {
+      res.writeHead(301, { location: `${server.origin}${req.url ?? '/'}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    redirectUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/simple/`;
+    dir = await mkdtemp(join(tmpdir(), 'pin-hashes-https-'));
+    await writeFile(join(dir, 'requirements.in'), 'app\n');
+  });
+  after(async () => {
+    await server?.close();
+    redirector?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const trusted = (): NodeJS.ProcessEnv => ({ NODE_EXTRA_CA_CERTS: certificate?.caFile ?? '' });
+
+  test('a lock over TLS: every file fetched over https and hashed, the lock names the https index', async () => {
+    assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+\/simple\/$/);
+    const result = await runCli(['lock', '-i', server.url, ...TARGET, '-o', 'requirements.txt'], { cwd: dir, env: trusted() });
+    assert.equal(result.code, 0, result.stderr);
+    const lock = await readFile(join(dir, 'requirements.txt'), 'utf8');
+    assert.match(lock, /^# index: https:\/\/127\.0\.0\.1:\d+\/simple\/$/m);
+    const pinned = files.flatMap((p) => p.files).filter((f) => /^(app-1\.0|lib-1\.1)[-.]/.test(f.filename));
+    assert.equal(pinned.length, 4, 'app 1.0 (wheel, sdist) and lib 1.1 (two wheels)');
+    for (const file of pinned) {
+      assert.ok(lock.includes(`--hash=sha256:${sha256Hex(file.bytes)}`), `${file.filename} is in the lock with the digest of its bytes`);
+    }
+    assert.ok(server.downloads().length >= 3, 'the files came from the https server');
+  });
+
+  test('a certificate nobody trusts: exit 2, saying the certificate was refused, and nothing written', async () => {
+    const result = await runCli(['lock', '-i', server.url, ...TARGET, '-o', 'untrusted.txt'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: https:\/\/127\.0\.0\.1:\d+\/simple\/app\/: the server's TLS certificate was refused: self-signed certificate/m);
+    assert.match(result.stderr, /^hint: .*NODE_EXTRA_CA_CERTS=\/path\/to\/ca\.pem/m);
+    assert.doesNotMatch(result.stderr, /retrying/, 'a certificate is not a passing fault: not asked again');
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    await assert.rejects(readFile(join(dir, 'untrusted.txt')), 'no lock written');
+  });
+
+  test('an http:// index that redirects to https: followed, and the lock is the same', async () => {
+    const result = await runCli(['lock', '-i', redirectUrl, ...TARGET, '-o', '-', '-q'], { cwd: dir, env: trusted() });
+    assert.equal(result.code, 0, result.stderr);
+    const direct = await readFile(join(dir, 'requirements.txt'), 'utf8');
+    const pinsOf = (text: string): string[] => text.split('\n').filter((line) => /^[a-z]|^ {4}--hash/.test(line));
+    assert.deepEqual(pinsOf(result.stdout), pinsOf(direct));
+  });
+});
