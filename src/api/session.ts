@@ -132,8 +132,11 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
       store.retainOnly(keep);
     },
     async close() {
-      await store.close();
+      // The connections first: a request still waiting for its answer (a hash-ahead download on
+      // a slow index) fails at once instead of holding the run until its response timeout, after
+      // an error already decided it (a 403 waited for a 20 s download to time out).
       http.close();
+      await store.close();
     },
   };
 }

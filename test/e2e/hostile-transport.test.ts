@@ -130,6 +130,44 @@ test('401 on the project page: not retried, exit 2, the message says authenticat
   await ws.assertPreviousUntouched();
 });
 
+// A slow index and wrong credentials: the 401 is known at once, the other pages asked ahead
+// (the previous lock's) would take seconds; the run ends on the 401 instead of waiting for them.
+test('401 on the project page while the pages asked ahead are slow: exit 2 at once, without waiting for them', async () => {
+  const { server, result } = await lockAgainstHostileIndex({
+    setup: (s) =>
+      s.setFault((req) => {
+        if (req.kind !== 'project-page') return undefined;
+        return req.path === '/simple/app/' ? { status: 401, headers: { 'www-authenticate': 'Basic realm="x"' } } : { delayMs: 20_000 };
+      }),
+  });
+  assertFailureMessage(result, 2, [/\/simple\/app\/ answered 401: authentication/]);
+  const slow = server.requests.filter((r) => r.kind === 'project-page' && r.path === '/simple/dep/');
+  assert.equal(slow.length, 1, 'the previous lock\'s other page was asked ahead');
+  assert.equal(slow[0]?.completed, false, 'the run ended before the slow page was answered');
+});
+
+test('403 on a file while another download is slow: exit 2 at once, without waiting for it', async () => {
+  const { server, result } = await lockAgainstHostileIndex({
+    // A response timeout far beyond the margin below: a run that waited for it is told apart.
+    env: { PIN_HASHES_TIMEOUT: '30' },
+    setup: (s) =>
+      s.setFault((req) => {
+        if (req.kind !== 'file') return undefined;
+        return req.filename === DEP_WHEEL ? { status: 403 } : { delayMs: 20_000 };
+      }),
+  });
+  assertFailureMessage(result, 2, [depFile, /403: authentication/]);
+  const slow = server.requests.filter((r) => r.kind === 'file' && r.filename?.startsWith('app-'));
+  assert.ok(slow.length >= 1, 'the other file was being downloaded');
+  assert.ok(slow.every((r) => !r.completed), 'the run ended before the slow download was answered');
+  const forbidden = server.requests.find((r) => r.filename === DEP_WHEEL && r.status === 403);
+  assert.ok(forbidden?.endedAt !== undefined);
+  for (const request of slow) {
+    const waited = (request.endedAt ?? Number.POSITIVE_INFINITY) - forbidden.endedAt;
+    assert.ok(waited < 10_000, `the slow download was dropped when the 403 decided the run, not ${Math.round(waited)} ms later (its response timeout: 30 s)`);
+  }
+});
+
 test('403 on a file: not retried, exit 2, the message says authentication', async () => {
   const { ws, server, result } = await lockAgainstHostileIndex({
     server: { metadataFiles: false, ranges: false },
