@@ -30,6 +30,8 @@ export interface CheckOptions {
   trustedRoot?: string | undefined;
   /** Accept a header that turns attestation verification off. */
   noVerifyAttestations?: boolean | undefined;
+  /** CA bundle for the indexes' TLS (lock's --cert): this machine's, never the header's. */
+  cert?: string | undefined;
   /**
    * No request at all (check-offline.ts): the inputs are compared with the fingerprint the lock
    * recorded, the direct requirements with the pins, the file with its own digest.
@@ -84,6 +86,7 @@ export async function setUpCheck(options: CheckOptions): Promise<CheckSetup> {
     cooldownReference: existing.cooldownReference,
     env: options.env,
     concurrency: options.concurrency,
+    cert: options.cert,
     events: options.events,
   };
   refuseFutureReference(existing.cooldownReference, lockName);

@@ -65,6 +65,8 @@ export interface LockOptions {
   concurrency?: number | undefined;
   /** Digest cache folder; default per platform (see cache/location.ts). */
   cacheDir?: string | undefined;
+  /** A CA bundle (PEM file) that verifies the indexes' TLS certificates instead of Node's roots; default PIP_CERT. */
+  cert?: string | undefined;
   noCache?: boolean | undefined;
   /** Ask the index for every project page even when a stored copy is still fresh (uv's --refresh). */
   refresh?: boolean | undefined;

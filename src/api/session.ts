@@ -85,6 +85,7 @@ export function openSession(run: PreparedRun, sessionOptions: SessionOptions, wa
     userAgent: `pin-hashes/${VERSION}`,
     maxSocketsPerHost: concurrency,
     netrc: run.netrc.netrc,
+    caBundle: config.caBundle ?? undefined,
   });
   const ledger = createMetadataLedger();
   const store = new ArtifactStore(http, { concurrency, retry, events, cache, inspector: ledger });

@@ -12,9 +12,16 @@ export interface PipCompileFlag extends FastFlag {
   readonly implied?: string;
   /** Given: a usage error with this reason. */
   readonly refused?: string;
+  /** Given: the same as this boolean flag of pin-hashes, said in a note (`implied` says what it does). */
+  readonly sameAs?: string;
 }
 
 const NEVER_BUILDS = 'pin-hashes never builds a package (dependencies come from wheels, PEP 658 files or static sdist metadata), so there is no build to isolate';
+const NO_BUILD_DEPS =
+  'pin-hashes never builds a package, so it locks no build dependencies of its own accord; to lock them, make them an input (a requirements file listing [build-system].requires)';
+const EVERY_PACKAGE_PINNED = "pip's hash-checking mode needs every package it installs pinned with its hashes; a lock that leaves one out does not install";
+const HASHES_COMPUTED =
+  'pin-hashes never takes a hash from the existing lock or the index: every digest is of bytes it downloaded (its cache keeps the digests of bytes it downloaded before)';
 
 export const PIP_COMPILE_FLAGS: readonly PipCompileFlag[] = [
   {
@@ -73,13 +80,13 @@ export const PIP_COMPILE_FLAGS: readonly PipCompileFlag[] = [
     name: 'unsafe-package',
     kind: 'strings',
     describe: 'Refused: every package is pinned',
-    refused: "pip's hash-checking mode needs every package it installs pinned with its hashes; a lock that leaves one out does not install",
+    refused: EVERY_PACKAGE_PINNED,
   },
   {
     name: 'no-emit-package',
     kind: 'strings',
     describe: 'Refused: every package is pinned',
-    refused: "pip's hash-checking mode needs every package it installs pinned with its hashes; a lock that leaves one out does not install",
+    refused: EVERY_PACKAGE_PINNED,
   },
   {
     name: 'custom-compile-command',
@@ -89,6 +96,55 @@ export const PIP_COMPILE_FLAGS: readonly PipCompileFlag[] = [
   },
   { name: 'build-isolation', kind: 'boolean', describe: 'Refused: nothing is built', refused: NEVER_BUILDS },
   { name: 'no-build-isolation', kind: 'boolean', describe: 'Refused: nothing is built', refused: NEVER_BUILDS },
+  { name: 'no-allow-unsafe', kind: 'boolean', describe: 'Refused: every package is pinned', refused: EVERY_PACKAGE_PINNED },
+  { name: 'no-upgrade', kind: 'boolean', describe: "pip-compile's flag; the default here", implied: "the default: the existing lock's pins are kept wherever they still fit; -U and -P free them" },
+  { name: 'reuse-hashes', kind: 'boolean', describe: "pip-compile's flag; never so here", implied: HASHES_COMPUTED },
+  { name: 'no-reuse-hashes', kind: 'boolean', describe: "pip-compile's flag; always so here", implied: HASHES_COMPUTED },
+  {
+    name: 'rebuild',
+    kind: 'boolean',
+    describe: "pip-compile's flag: as --no-cache",
+    sameAs: 'no-cache',
+    implied: 'as --no-cache: every page asked and every file downloaded and hashed again; no cache read or written',
+  },
+  {
+    name: 'emit-options',
+    kind: 'boolean',
+    describe: "pip-compile's flag; see --emit-index-url, --emit-find-links",
+    implied: 'the lock writes the pip options asked for one by one: --emit-index-url (index lines), --emit-find-links (find-links lines); the indexes are always named in its comments',
+  },
+  { name: 'no-emit-options', kind: 'boolean', describe: "pip-compile's flag; the default here", implied: 'the default: the lock writes no pip options (its indexes are named in comments only)' },
+  {
+    name: 'trusted-host',
+    kind: 'strings',
+    describe: 'Refused: every https certificate is verified',
+    refused:
+      "pin-hashes verifies the certificate of every https index: for one signed by your own CA, name the CA with --cert; an http:// index URL is used as given (its files are still hashed, but anyone on the path could change what it lists)",
+  },
+  { name: 'emit-trusted-host', kind: 'boolean', describe: "pip-compile's flag; nothing to emit here", implied: 'nothing to emit: pin-hashes has no trusted hosts (every https certificate is verified)' },
+  { name: 'no-emit-trusted-host', kind: 'boolean', describe: "pip-compile's flag; the default here", implied: 'the default: the lock writes no --trusted-host lines' },
+  {
+    name: 'client-cert',
+    kind: 'string',
+    describe: 'Refused: no client certificates yet',
+    refused: 'client certificates (mutual TLS) are not supported yet: give the index its credentials in the URL, a ${VAR} the input expands, or ~/.netrc',
+  },
+  {
+    name: 'newline',
+    kind: 'choice',
+    choices: ['LF', 'CRLF', 'native', 'preserve'],
+    describe: "pip-compile's line endings; LF here",
+  },
+  {
+    name: 'config',
+    kind: 'string',
+    describe: 'Refused: no pip-tools configuration is read',
+    refused: "pin-hashes reads no pip-tools configuration; the locks a repository makes are listed in pyproject.toml's [tool.pin-hashes] (pin-hashes lock --all)",
+  },
+  { name: 'no-config', kind: 'boolean', describe: "pip-compile's flag; always so here", implied: 'always so: pin-hashes reads no pip-tools configuration ([tool.pip-tools] is not read)' },
+  { name: 'build-deps-for', kind: 'strings', describe: 'Refused: build dependencies are not locked', refused: NO_BUILD_DEPS },
+  { name: 'all-build-deps', kind: 'boolean', describe: 'Refused: build dependencies are not locked', refused: NO_BUILD_DEPS },
+  { name: 'only-build-deps', kind: 'boolean', describe: 'Refused: build dependencies are not locked', refused: NO_BUILD_DEPS },
   {
     name: 'pip-args',
     kind: 'string',
@@ -126,7 +182,22 @@ export function pipCompileNotes(values: Readonly<Record<string, unknown>>, env: 
       notes.push("--resolver backtracking: always so: pin-hashes resolves as pip's backtracking resolver does");
       continue;
     }
+    if (flag.name === 'newline') {
+      // pip reads either; `check --offline` compares the lock's own bytes, written with LF.
+      if (value === 'CRLF' || (value === 'native' && process.platform === 'win32')) {
+        throw new UsageError(`--newline ${String(value)} is not supported: locks are written with LF line endings, which pip reads on every platform (a checkout that turns them into CRLF fails \`check --offline\`: keep the lock LF in .gitattributes).`);
+      }
+      notes.push(`--newline ${String(value)}: the lock is written with LF line endings`);
+      continue;
+    }
     if (flag.implied) notes.push(`--${flag.name}${flag.kind === 'boolean' ? '' : ` ${String(value)}`}: ${flag.implied}`);
   }
   return notes;
+}
+
+/** `values` with each pip-compile flag that is the same as one of ours (--rebuild) given as ours. */
+export function withPipCompileAliases(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values };
+  for (const flag of PIP_COMPILE_FLAGS) if (flag.sameAs !== undefined && values[flag.name] === true) out[flag.sameAs] = true;
+  return out;
 }

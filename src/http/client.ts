@@ -59,6 +59,8 @@ export interface HttpClientOptions {
   credentials?: ReadonlyMap<string, Credentials>;
   /** netrc, asked by host name when no registered credentials match (see netrc.ts). */
   netrc?: Netrc;
+  /** CA certificates (PEM) that verify TLS instead of Node's roots (http/ca-bundle.ts). */
+  caBundle?: string | undefined;
 }
 
 export interface Credentials {
@@ -119,10 +121,12 @@ export class HttpClient {
   readonly #netrc: Netrc | undefined;
   readonly #secrets = new Set<string>();
   readonly #timeouts: TimeoutSettings;
+  readonly #caBundle: string | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
     this.#timeouts = timeouts;
+    this.#caBundle = options.caBundle;
     const agents = (maxSockets: number): { http: http.Agent; https: https.Agent } => ({
       http: new http.Agent({ keepAlive: true, maxSockets }),
       https: new https.Agent({ keepAlive: true, maxSockets }),
@@ -154,6 +158,7 @@ export class HttpClient {
       maxRedirects: 10,
       timeout: { connect: timeouts.connectMs, response: timeouts.responseMs, socket: timeouts.idleMs },
       headers: { 'user-agent': this.#userAgent },
+      ...(this.#caBundle === undefined ? {} : { https: { certificateAuthority: this.#caBundle } }),
       hooks: {
         beforeRedirect: [
           (updated) => {
@@ -478,9 +483,8 @@ const CERTIFICATE_ERRORS = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-// pin-hashes runs on Node's TLS, which reads neither pip's --cert/PIP_CERT nor REQUESTS_CA_BUNDLE.
 const TLS_HINT =
-  "If the index uses your organisation's own CA, give Node.js its certificate: NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or NODE_OPTIONS=--use-system-ca to trust the system's store; otherwise check the index URL's host name.";
+  "If the index uses your organisation's own CA, name its certificate with --cert /path/to/ca.pem (or PIP_CERT; NODE_EXTRA_CA_CERTS adds it to Node's roots instead), or set NODE_OPTIONS=--use-system-ca to trust the system's store; otherwise check the index URL's host name.";
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(2).replace(/0+$/, '')} s`;

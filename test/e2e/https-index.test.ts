@@ -1,11 +1,11 @@
 // An https:// index, as PyPI and most private indexes are: the CLI's TLS path (its https
 // keep-alive agents, certificate checks, a redirect from http to https) against a loopback
 // server with a self-signed certificate, which the CLI is told to trust with Node's own
-// NODE_EXTRA_CA_CERTS and nothing else.
+// NODE_EXTRA_CA_CERTS, or with pip's --cert / PIP_CERT (a bundle that replaces Node's roots).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,10 +67,46 @@ describe('an https:// index', { skip: certificate === undefined && 'openssl is n
     const result = await runCli(['lock', '-i', server.url, ...TARGET, '-o', 'untrusted.txt'], { cwd: dir });
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /^error: https:\/\/127\.0\.0\.1:\d+\/simple\/app\/: the server's TLS certificate was refused: self-signed certificate/m);
-    assert.match(result.stderr, /^hint: .*NODE_EXTRA_CA_CERTS=\/path\/to\/ca\.pem/m);
+    assert.match(result.stderr, /^hint: .*--cert \/path\/to\/ca\.pem .*NODE_EXTRA_CA_CERTS.*NODE_OPTIONS=--use-system-ca/m);
     assert.doesNotMatch(result.stderr, /retrying/, 'a certificate is not a passing fault: not asked again');
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     await assert.rejects(readFile(join(dir, 'untrusted.txt')), 'no lock written');
+  });
+
+  test("--cert (pip's flag) and PIP_CERT name the CA: the lock is made over TLS, and check with --cert is clean", async () => {
+    await copyFile(certificate?.caFile ?? '', join(dir, 'ca.pem'));
+    const viaFlag = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', 'ca.pem', '-o', 'cert.txt'], { cwd: dir });
+    assert.equal(viaFlag.code, 0, viaFlag.stderr);
+    const lock = await readFile(join(dir, 'cert.txt'), 'utf8');
+    assert.doesNotMatch(lock, /ca\.pem|--cert/, "the CA is this machine's: the header does not record it");
+    const viaEnv = await runCli(['lock', '-i', server.url, ...TARGET, '-o', '-', '-q'], { cwd: dir, env: { PIP_CERT: join(dir, 'ca.pem') } });
+    assert.equal(viaEnv.code, 0, viaEnv.stderr);
+    const checked = await runCli(['check', 'cert.txt', '--cert', 'ca.pem'], { cwd: dir });
+    assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+    const unchecked = await runCli(['check', 'cert.txt'], { cwd: dir });
+    assert.equal(unchecked.code, 2, 'without the CA, check cannot reach the index');
+    assert.match(unchecked.stderr, /TLS certificate was refused/);
+  });
+
+  test('--cert replaces the roots, as pip\'s does: a bundle without the index\'s CA is refused, the hint naming --cert', async () => {
+    const other = testCertificate('another-ca');
+    assert.ok(other);
+    const result = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', other.caFile, '-o', '-'], { cwd: dir, env: trusted() });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /the server's TLS certificate was refused/);
+    assert.match(result.stderr, /^hint: .*--cert \/path\/to\/ca\.pem \(or PIP_CERT/m);
+  });
+
+  test('a --cert that cannot be read, or holds no certificate: exit 2 before any request, naming it', async () => {
+    server.clearRequests();
+    const missing = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', 'nowhere.pem', '-o', '-'], { cwd: dir });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /^error: Cannot read the CA bundle --cert nowhere\.pem: /m);
+    await writeFile(join(dir, 'not-pem.txt'), 'hello\n');
+    const notPem = await runCli(['lock', '-i', server.url, ...TARGET, '-o', '-'], { cwd: dir, env: { PIP_CERT: join(dir, 'not-pem.txt') } });
+    assert.equal(notPem.code, 2, notPem.stderr);
+    assert.match(notPem.stderr, /^error: The CA bundle PIP_CERT \(.*not-pem\.txt\) holds no PEM certificate/m);
+    assert.equal(server.requests.length, 0, 'no request was made');
   });
 
   test('an http:// index that redirects to https: followed, and the lock is the same', async () => {

@@ -40,7 +40,27 @@ const FLAGS: [string[], number, RegExp, { has?: RegExp; lacks?: RegExp }?][] = [
   [['--unsafe-package', 'pip'], 2, /^error: --unsafe-package is not supported: pip's hash-checking mode needs every package it installs pinned/m],
   [['--no-emit-package=setuptools'], 2, /^error: --no-emit-package is not supported/m],
   [['--custom-compile-command', 'make lock'], 2, /^error: --custom-compile-command is not supported: `pin-hashes check` regenerates the lock from the command in its header/m],
-  [['--emit-trusted-host', '--no-reuse-hashes'], 2, /^error: Unknown options: --emit-trusted-host, --no-reuse-hashes$/m],
+  [['--no-allow-unsafe'], 2, /^error: --no-allow-unsafe is not supported: pip's hash-checking mode needs every package it installs pinned/m],
+  [['--no-upgrade'], 0, /^note: --no-upgrade: the default: the existing lock's pins are kept/m],
+  [['--reuse-hashes'], 0, /^note: --reuse-hashes: pin-hashes never takes a hash from the existing lock or the index/m],
+  [['--no-reuse-hashes'], 0, /^note: --no-reuse-hashes: pin-hashes never takes a hash/m],
+  [['--rebuild'], 0, /^note: --rebuild: as --no-cache: every page asked and every file downloaded and hashed again/m],
+  [['--emit-options'], 0, /^note: --emit-options: the lock writes the pip options asked for one by one: --emit-index-url/m, { lacks: /^--index-url/m }],
+  [['--no-emit-options'], 0, /^note: --no-emit-options: the default/m, { lacks: /^--index-url/m }],
+  [['--trusted-host', 'pypi.example'], 2, /^error: --trusted-host is not supported: pin-hashes verifies the certificate of every https index: .*--cert/m],
+  [['--emit-trusted-host'], 0, /^note: --emit-trusted-host: nothing to emit/m, { lacks: /--trusted-host/ }],
+  [['--no-emit-trusted-host'], 0, /^note: --no-emit-trusted-host: the default/m],
+  [['--client-cert', 'me.pem'], 2, /^error: --client-cert is not supported: client certificates \(mutual TLS\) are not supported yet/m],
+  [['--newline', 'LF'], 0, /^note: --newline LF: the lock is written with LF line endings/m, { lacks: /\r/ }],
+  [['--newline=preserve'], 0, /^note: --newline preserve: the lock is written with LF/m, { lacks: /\r/ }],
+  [['--newline', 'CRLF'], 2, /^error: --newline CRLF is not supported: locks are written with LF line endings/m],
+  [['--newline', 'mac'], 2, /Argument: newline, Given: "mac", Choices: "LF", "CRLF", "native", "preserve"/],
+  [['--config', 'pyproject.toml'], 2, /^error: --config is not supported: pin-hashes reads no pip-tools configuration; .*\[tool\.pin-hashes\]/m],
+  [['--no-config'], 0, /^note: --no-config: always so: pin-hashes reads no pip-tools configuration/m],
+  [['--build-deps-for', 'wheel'], 2, /^error: --build-deps-for is not supported: pin-hashes never builds a package, so it locks no build dependencies/m],
+  [['--all-build-deps'], 2, /^error: --all-build-deps is not supported/m],
+  [['--only-build-deps'], 2, /^error: --only-build-deps is not supported/m],
+  [['--frobnicate', '--no-frob'], 2, /^error: Unknown options: --frobnicate, --no-frob$/m],
 ];
 
 describe('pip-compile flags', () => {
@@ -72,6 +92,13 @@ describe('pip-compile flags', () => {
       if (lock?.lacks) assert.doesNotMatch(result.stdout, lock.lacks);
     });
   }
+
+  test("-n (pip-compile's --dry-run): everything but the writing", async () => {
+    const result = await runCli(['lock', 'pyproject.toml', '-n', '-o', 'dry.txt', '-i', server.url, '--python-version', '3.12', ...PLATFORM], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^Dry run: would write 2 packages to .*dry\.txt /m);
+    await assert.rejects(readFile(join(dir, 'dry.txt')), 'nothing written');
+  });
 
   test('CUSTOM_COMPILE_COMMAND (set for pip-compile by CI setups): a note, the header keeps our command', async () => {
     const result = await runCli(['lock', 'pyproject.toml', '-o', '-', '-i', server.url, '--python-version', '3.12', ...PLATFORM], { cwd: dir, env: { CUSTOM_COMPILE_COMMAND: 'make lock' } });

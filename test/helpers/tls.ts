@@ -13,11 +13,15 @@ export interface TestCertificate {
   caFile: string;
 }
 
-let made: TestCertificate | undefined | null;
+const made = new Map<string, TestCertificate | null>();
 
-/** The certificate, or undefined when openssl is missing (the caller skips, saying so). */
-export function testCertificate(): TestCertificate | undefined {
-  if (made !== undefined) return made ?? undefined;
+/**
+ * The certificate named `name` (each name its own key pair), or undefined when openssl is
+ * missing (the caller skips, saying so).
+ */
+export function testCertificate(name = 'index'): TestCertificate | undefined {
+  const known = made.get(name);
+  if (known !== undefined) return known ?? undefined;
   const dir = mkdtempSync(join(tmpdir(), 'pin-hashes-tls-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
@@ -27,9 +31,10 @@ export function testCertificate(): TestCertificate | undefined {
     { encoding: 'utf8' },
   );
   if (result.status !== 0) {
-    made = null;
+    made.set(name, null);
     return undefined;
   }
-  made = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), caFile: cert };
-  return made;
+  const certificate = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), caFile: cert };
+  made.set(name, certificate);
+  return certificate;
 }

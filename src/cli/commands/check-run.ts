@@ -18,6 +18,7 @@ export interface CheckCliFlags {
   concurrency: number;
   'trusted-root': string | undefined;
   'no-verify-attestations': boolean;
+  cert: string | undefined;
   quiet: boolean;
   verbose: boolean;
 }
@@ -31,6 +32,7 @@ export async function runCheck(flags: CheckCliFlags, setExitCode: (code: number)
     offline: flags.offline,
     concurrency: flags.concurrency,
     trustedRoot: flags['trusted-root'],
+    cert: flags.cert,
     noVerifyAttestations: flags['no-verify-attestations'],
     events: flags.offline ? reporter.events() : withHeapTuning(reporter.events()),
   };

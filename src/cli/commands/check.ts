@@ -15,6 +15,7 @@ const CHECK_FLAGS: readonly FastFlag[] = [
   { name: 'json', kind: 'boolean' },
   { name: 'concurrency', kind: 'number', range: [1, 64], default: DEFAULT_CONCURRENCY },
   { name: 'trusted-root', kind: 'string' },
+  { name: 'cert', kind: 'string' },
   { name: 'no-verify-attestations', kind: 'boolean' },
 ];
 
@@ -51,6 +52,7 @@ export function checkCommand(
         .option('json', { type: 'boolean', default: false, describe: 'Print findings and the diff as JSON on stdout' })
         .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Downloads at once' })
         .option('trusted-root', { type: 'string', describe: "The Sigstore trust root CI accepts, when the lock's header names one (default: the embedded production root)" })
+        .option('cert', { type: 'string', describe: "CA bundle (PEM) to verify https indexes with, instead of Node's bundled roots (pip's --cert; default PIP_CERT)" })
         .option('no-verify-attestations', { type: 'boolean', default: false, describe: "Accept a lock whose header turns attestation verification off" })
         .example('$0 check', 'exit 1 with a diff when requirements.txt is stale')
         .example('$0 check requirements.txt --verify', 'also prove the index still serves the locked bytes')

@@ -4,7 +4,7 @@ import { LOCK_FLAGS, type LockFlag } from '../../api/lock-flags.js';
 import { assertNoProblems } from '../usage-error.js';
 import { flagProblems } from '../flag-values.js';
 import type { FastCommand } from '../fast-argv.js';
-import { PIP_COMPILE_FLAGS, pipCompileNotes } from '../pip-compile-flags.js';
+import { PIP_COMPILE_FLAGS, pipCompileNotes, withPipCompileAliases } from '../pip-compile-flags.js';
 import type { LockCliFlags } from './lock-run.js';
 
 /** The command as the fast reader sees it (cli/fast-argv.ts): the same rows yargs is given. */
@@ -22,8 +22,9 @@ export const LOCK_COMMAND: FastCommand = {
 };
 
 /** Runs `lock` with checked flag values (from yargs or the fast reader). */
-export async function runLockCommand(values: Record<string, unknown>): Promise<void> {
-  const notes = pipCompileNotes(values);
+export async function runLockCommand(given: Record<string, unknown>): Promise<void> {
+  const notes = pipCompileNotes(given);
+  const values = withPipCompileAliases(given);
   if (values['all'] !== true) {
     // A lock that takes the host's Python version starts python3 now, to run while lock-run's
     // code loads (~40 ms of a start-up; starting a Python is 20-120 ms). With --all the
