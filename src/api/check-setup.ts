@@ -86,7 +86,8 @@ export async function setUpCheck(options: CheckOptions): Promise<CheckSetup> {
     cooldownReference: existing.cooldownReference,
     env: options.env,
     concurrency: options.concurrency,
-    cert: options.cert,
+    // This machine's, from where check runs (the run's own folder is the lock's).
+    cert: options.cert === undefined ? undefined : resolvePath(cwd, options.cert),
     events: options.events,
   };
   refuseFutureReference(existing.cooldownReference, lockName);

@@ -3,7 +3,7 @@
  * the CPU, and the glibc version Node reports. The result is always written into the lock header,
  * so `check` never depends on the machine it runs on.
  */
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { arch, platform } from 'node:process';
 import { PinHashesError } from '../errors.js';
 import { needsHostPythonVersion, type TargetOptions } from './targets.js';
@@ -27,6 +27,28 @@ export function startHostPythonProbe(): Promise<string | undefined> {
 
 let probeRunning = false;
 
+/**
+ * Until a run waits for the answer, the probe does not keep the process alive: a run that fails
+ * first (a usage error, an unreadable input) exits at once, not when Python answers. Waiting
+ * holds it again (an unheld child alone would let the process exit mid-await).
+ */
+let held = false;
+let running: ChildProcess | undefined;
+
+/** A child's pipes are sockets (ref/unref), though typed as plain streams. */
+interface Holdable {
+  ref(): unknown;
+  unref(): unknown;
+}
+
+function hold(child: ChildProcess, keep: boolean): void {
+  const pipes = [child.stdout, child.stderr].filter((pipe): pipe is NonNullable<typeof pipe> & Holdable => pipe !== null && typeof (pipe as Partial<Holdable>).ref === 'function');
+  for (const handle of [child, ...pipes]) {
+    if (keep) handle.ref();
+    else handle.unref();
+  }
+}
+
 /** True while the probe has not answered: time a run waits anyway, to load code in. */
 export function hostPythonProbeRunning(): boolean {
   return probeRunning;
@@ -47,10 +69,24 @@ export function startHostPythonProbeFor(options: TargetOptions): void {
 async function firstAnswer(executables: readonly string[]): Promise<string | undefined> {
   for (const exe of executables) {
     const version = await new Promise<string | undefined>((resolve) => {
-      execFile(exe, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8', timeout: 10_000, windowsHide: true }, (error, stdout) => {
-        const out = stdout.trim();
-        resolve(error === null && /^\d+\.\d+/.test(out) ? out : undefined);
+      // spawn, not execFile: execFile's timeout is a timer that would keep the process alive.
+      const child = spawn(exe, ['-c', 'import platform; print(platform.python_version())'], { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+      let out = '';
+      child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+        if (out.length < 1000) out += text;
       });
+      const timer = setTimeout(() => child.kill(), 10_000);
+      timer.unref();
+      const settle = (code: number | null): void => {
+        clearTimeout(timer);
+        running = undefined;
+        const text = out.trim();
+        resolve(code === 0 && /^\d+\.\d+/.test(text) ? text : undefined);
+      };
+      child.on('error', () => settle(null));
+      child.on('close', settle);
+      running = child;
+      hold(child, held);
     });
     if (version !== undefined) return version;
   }
@@ -59,7 +95,10 @@ async function firstAnswer(executables: readonly string[]): Promise<string | und
 
 /** The host's Python version, for a target whose options name none. */
 export async function hostPythonVersion(): Promise<string> {
-  const version = await startHostPythonProbe();
+  held = true;
+  const probe = startHostPythonProbe();
+  if (running) hold(running, true);
+  const version = await probe;
   if (version !== undefined) return version;
   throw new PinHashesError('NO_PYTHON', 'No python3 on PATH to take the target Python version from', {
     exitCode: 2,

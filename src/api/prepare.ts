@@ -22,7 +22,7 @@ import type { TimeoutSettings } from '../http/client.js';
 import type { RetryPolicy } from '../http/retry.js';
 import { stripCredentials, userinfoOf } from '../http/redact.js';
 import { httpSettingsFromEnv } from '../http/settings.js';
-import { loadCaBundle } from '../http/ca-bundle.js';
+import { caBundleSource, type CaBundleSource } from '../http/ca-bundle.js';
 import { DEFAULT_CONCURRENCY, LOCK_FLAGS, type FlagKey } from './lock-flags.js';
 import { normalizeName, type PackageName } from '../pep/names.js';
 import type { ProvenancePolicy } from '../provenance/policy.js';
@@ -48,8 +48,8 @@ export interface RunConfig {
   readonly dryRun: boolean;
   /** null with --no-cache. */
   readonly cacheDir: string | null;
-  /** The CA bundle (PEM) that verifies TLS instead of Node's roots (http/ca-bundle.ts); null for Node's. */
-  readonly caBundle: string | null;
+  /** The CA bundle that verifies TLS instead of Node's roots (http/ca-bundle.ts), read at the first request; null for Node's. */
+  readonly caBundle: CaBundleSource | null;
   readonly upgrade: boolean;
   readonly upgradePackages: readonly string[];
   /** The lock-shaping flags as the caller gave them: what the header records (api/command.ts). */
@@ -133,8 +133,7 @@ export async function prepareRun(options: LockOptions): Promise<PreparedRun> {
     });
   }
   const attestations = options.noVerifyAttestations ? null : await attestationConfig(options, cwd);
-  const caBundle = await loadCaBundle(options.cert, env, cwd);
-  return { config: runConfig(options, env, attestations, caBundle), cwd, env, inputs, outputPath, format, input, targets, formats, indexes, findLinks, warnings, netrc };
+  return { config: runConfig(options, env, attestations, caBundleSource(options.cert, env, cwd)), cwd, env, inputs, outputPath, format, input, targets, formats, indexes, findLinks, warnings, netrc };
 }
 
 /**
@@ -219,7 +218,7 @@ function nameSet(values: readonly string[] | undefined): ReadonlySet<PackageName
   return new Set((values ?? []).map(normalizeName));
 }
 
-function runConfig(options: LockOptions, env: Record<string, string | undefined>, attestations: AttestationConfig | null, caBundle: string | null): RunConfig {
+function runConfig(options: LockOptions, env: Record<string, string | undefined>, attestations: AttestationConfig | null, caBundle: CaBundleSource | null): RunConfig {
   // Read once, here: a bad PIN_HASHES_* value fails the run before any work, recalled or not.
   const settings = httpSettingsFromEnv(env);
   const lockFlags: Partial<Pick<LockOptions, FlagKey>> = {};

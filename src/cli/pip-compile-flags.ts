@@ -158,12 +158,17 @@ export const PIP_COMPILE_FLAGS: readonly PipCompileFlag[] = [
  * may look like a flag (`--pip-args --no-deps`), which would otherwise be reported as unknown.
  */
 export function assertNoRefusedFlag(argv: readonly string[]): void {
-  if (argv[0] !== 'lock') return;
+  // The command is the first word: the options before it (-q, -v) take no value.
+  if (argv.find((arg) => !arg.startsWith('-')) !== 'lock') return;
   for (const flag of PIP_COMPILE_FLAGS) {
     if (flag.refused && argv.some((arg) => arg === `--${flag.name}` || arg.startsWith(`--${flag.name}=`))) {
-      throw new UsageError(`--${flag.name} is not supported: ${flag.refused}.`);
+      throw refusal(flag);
     }
   }
+}
+
+function refusal(flag: PipCompileFlag): UsageError {
+  return new UsageError(`--${flag.name} is not supported: ${flag.refused ?? ''}.`);
 }
 
 /**
@@ -177,6 +182,8 @@ export function pipCompileNotes(values: Readonly<Record<string, unknown>>, env: 
   for (const flag of PIP_COMPILE_FLAGS) {
     const value = values[flag.name];
     if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) continue;
+    // Also from the parsed values: a refused flag must fail however the command line reached here.
+    if (flag.refused) throw refusal(flag);
     if (flag.name === 'resolver') {
       if (value === 'legacy') throw new UsageError("--resolver legacy is not supported: pin-hashes resolves as pip's backtracking resolver does (pip removed the legacy one).");
       notes.push("--resolver backtracking: always so: pin-hashes resolves as pip's backtracking resolver does");

@@ -26,6 +26,7 @@ import type { Got, Headers, RequestError } from 'got';
 import { PinHashesError } from '../errors.js';
 import { HttpError, statusError } from './errors.js';
 import type { Netrc } from './netrc.js';
+import { readCaBundle, type CaBundleSource } from './ca-bundle.js';
 import { redactSecrets, redactUrl, registerSecret, secretsOfUrl } from './redact.js';
 
 export interface TimeoutSettings {
@@ -59,8 +60,8 @@ export interface HttpClientOptions {
   credentials?: ReadonlyMap<string, Credentials>;
   /** netrc, asked by host name when no registered credentials match (see netrc.ts). */
   netrc?: Netrc;
-  /** CA certificates (PEM) that verify TLS instead of Node's roots (http/ca-bundle.ts). */
-  caBundle?: string | undefined;
+  /** The CA bundle that verifies TLS instead of Node's roots (http/ca-bundle.ts): read before the first request. */
+  caBundle?: CaBundleSource | undefined;
 }
 
 export interface Credentials {
@@ -121,7 +122,7 @@ export class HttpClient {
   readonly #netrc: Netrc | undefined;
   readonly #secrets = new Set<string>();
   readonly #timeouts: TimeoutSettings;
-  readonly #caBundle: string | undefined;
+  readonly #caBundle: CaBundleSource | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
@@ -141,14 +142,15 @@ export class HttpClient {
   }
 
   #client(): Promise<Got> {
-    this.#got ??= loadGot().then(({ default: got, RequestError }) => {
+    const bundle = this.#caBundle;
+    this.#got ??= Promise.all([loadGot(), bundle === undefined ? undefined : readCaBundle(bundle)]).then(([{ default: got, RequestError }, pem]) => {
       this.#requestError = RequestError;
-      return this.#configure(got);
+      return this.#configure(got, pem);
     });
     return this.#got;
   }
 
-  #configure(got: Got): Got {
+  #configure(got: Got, caBundle: string | undefined): Got {
     const timeouts = this.#timeouts;
     return got.extend({
       agent: this.#agents.files,
@@ -158,7 +160,7 @@ export class HttpClient {
       maxRedirects: 10,
       timeout: { connect: timeouts.connectMs, response: timeouts.responseMs, socket: timeouts.idleMs },
       headers: { 'user-agent': this.#userAgent },
-      ...(this.#caBundle === undefined ? {} : { https: { certificateAuthority: this.#caBundle } }),
+      ...(caBundle === undefined ? {} : { https: { certificateAuthority: caBundle } }),
       hooks: {
         beforeRedirect: [
           (updated) => {
@@ -394,7 +396,7 @@ export class HttpClient {
         return new HttpError(url, `${shown}: the server's TLS certificate was refused: ${this.redact(error.message)}`, {
           retryable: false,
           code: 'TLS_CERTIFICATE',
-          hint: TLS_HINT,
+          hint: this.#caBundle === undefined ? TLS_HINT : bundleHint(this.#caBundle),
           cause: this.#safeCause(error),
         });
       }
@@ -480,8 +482,19 @@ const CERTIFICATE_ERRORS = new Set([
   'CERT_REVOKED',
   'CERT_SIGNATURE_FAILURE',
   'INVALID_CA',
+  'INVALID_PURPOSE',
+  'CERT_CHAIN_TOO_LONG',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_TLS_CERT_ALTNAME_FORMAT',
 ]);
+
+/** With --cert or PIP_CERT, Node's roots and NODE_EXTRA_CA_CERTS are out of play: only the bundle can help. */
+function bundleHint(bundle: CaBundleSource): string {
+  return `The certificate was checked against ${bundle.shown}, which replaces Node's roots: add the CA that signed the index's certificate to it, or leave it unset to use Node's roots; otherwise check the index URL's host name.`;
+}
 
 const TLS_HINT =
   "If the index uses your organisation's own CA, name its certificate with --cert /path/to/ca.pem (or PIP_CERT; NODE_EXTRA_CA_CERTS adds it to Node's roots instead), or set NODE_OPTIONS=--use-system-ca to trust the system's store; otherwise check the index URL's host name.";

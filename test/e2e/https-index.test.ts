@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,20 +88,44 @@ describe('an https:// index', { skip: certificate === undefined && 'openssl is n
     assert.match(unchecked.stderr, /TLS certificate was refused/);
   });
 
-  test('--cert replaces the roots, as pip\'s does: a bundle without the index\'s CA is refused, the hint naming --cert', async () => {
+  test('--cert replaces the roots, as pip\'s does: a bundle without the index\'s CA is refused, the hint naming the bundle', async () => {
     const other = testCertificate('another-ca');
     assert.ok(other);
     const result = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', other.caFile, '-o', '-'], { cwd: dir, env: trusted() });
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /the server's TLS certificate was refused/);
-    assert.match(result.stderr, /^hint: .*--cert \/path\/to\/ca\.pem \(or PIP_CERT/m);
+    assert.match(result.stderr, /^hint: The certificate was checked against --cert .*cert\.pem, which replaces Node's roots: add the CA/m);
+  });
+
+  test('with a bundle, the hint names it (Node\'s roots are out of play); a damaged certificate in it is refused as the bundle\'s fault', async () => {
+    const other = testCertificate('another-ca');
+    assert.ok(other);
+    const refused = await runCli(['lock', '-i', server.url, ...TARGET, '-o', '-'], { cwd: dir, env: { ...trusted(), PIP_CERT: other.caFile } });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /^hint: The certificate was checked against PIP_CERT \(.*\), which replaces Node's roots/m);
+    assert.doesNotMatch(refused.stderr, /NODE_EXTRA_CA_CERTS/, 'no advice that cannot help');
+    const pem = certificate?.cert ?? '';
+    await writeFile(join(dir, 'damaged.pem'), pem.replace(/\n([A-Za-z0-9+/]{20})/, '\n!!!!$1'));
+    const damaged = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', 'damaged.pem', '-o', '-'], { cwd: dir });
+    assert.equal(damaged.code, 2, damaged.stderr);
+    assert.match(damaged.stderr, /^error: The CA bundle --cert damaged\.pem holds a certificate that does not parse \(the 1st\)/m);
+  });
+
+  test("check's --cert is read from where check runs, not from the lock's folder", async () => {
+    await mkdir(join(dir, 'sub'), { recursive: true });
+    await writeFile(join(dir, 'sub', 'req.in'), 'app\n');
+    await copyFile(certificate?.caFile ?? '', join(dir, 'myca.pem'));
+    const made = await runCli(['lock', 'sub/req.in', '-i', server.url, ...TARGET, '--cert', 'myca.pem', '-o', 'sub/requirements.txt'], { cwd: dir });
+    assert.equal(made.code, 0, made.stderr);
+    const checked = await runCli(['check', 'sub/requirements.txt', '--cert', 'myca.pem'], { cwd: dir });
+    assert.equal(checked.code, 0, checked.stdout + checked.stderr);
   });
 
   test('a --cert that cannot be read, or holds no certificate: exit 2 before any request, naming it', async () => {
     server.clearRequests();
     const missing = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', 'nowhere.pem', '-o', '-'], { cwd: dir });
     assert.equal(missing.code, 2, missing.stderr);
-    assert.match(missing.stderr, /^error: Cannot read the CA bundle --cert nowhere\.pem: /m);
+    assert.match(missing.stderr, /^error: The CA bundle --cert nowhere\.pem cannot be read: /m);
     await writeFile(join(dir, 'not-pem.txt'), 'hello\n');
     const notPem = await runCli(['lock', '-i', server.url, ...TARGET, '-o', '-'], { cwd: dir, env: { PIP_CERT: join(dir, 'not-pem.txt') } });
     assert.equal(notPem.code, 2, notPem.stderr);
@@ -115,5 +139,23 @@ describe('an https:// index', { skip: certificate === undefined && 'openssl is n
     const direct = await readFile(join(dir, 'requirements.txt'), 'utf8');
     const pinsOf = (text: string): string[] => text.split('\n').filter((line) => /^[a-z]|^ {4}--hash/.test(line));
     assert.deepEqual(pinsOf(result.stdout), pinsOf(direct));
+  });
+  test('the bundle is read only by a run that makes a request: check --offline and a recalled lock pass with a PIP_CERT that does not exist', async () => {
+    await copyFile(certificate?.caFile ?? '', join(dir, 'ca.pem'));
+    const made = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', 'ca.pem', '-o', 'offline.txt'], { cwd: dir });
+    assert.equal(made.code, 0, made.stderr);
+    const env = { PIP_CERT: join(dir, 'no-such-ca.pem') };
+    const offline = await runCli(['check', 'offline.txt', '--offline'], { cwd: dir, env });
+    assert.equal(offline.code, 0, offline.stdout + offline.stderr);
+    // Pages fresh for 10 minutes, as PyPI's: an unchanged lock is then recalled without a request.
+    // (Last in the suite: the server keeps that setting.)
+    server.configure({ pageCacheControl: 'max-age=600, public' });
+    const cacheDir = join(dir, 'recall-cache');
+    const first = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', 'ca.pem', '-o', 'offline.txt'], { cwd: dir, env: { PIN_HASHES_CACHE_DIR: cacheDir } });
+    assert.equal(first.code, 0, first.stderr);
+    server.clearRequests();
+    const recalled = await runCli(['lock', '-i', server.url, ...TARGET, '-o', 'offline.txt'], { cwd: dir, env: { ...env, PIN_HASHES_CACHE_DIR: cacheDir } });
+    assert.equal(recalled.code, 0, recalled.stderr);
+    assert.equal(server.requests.length, 0, 'recalled: no request, so no bundle read');
   });
 });

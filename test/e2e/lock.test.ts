@@ -121,6 +121,25 @@ describe('pin-hashes lock against a loopback index', () => {
     assert.match(without.stderr, /error: No python3 on PATH to take the target Python version from\nhint: Name the target: --python-version 3\.12/);
   });
 
+  // python3 is started before the run's code loads; a run that fails first must not wait for it.
+  test('a usage error while python3 is still starting: exit 2 at once, not when python3 answers', { skip: process.platform === 'win32' && 'a shell script as python3' }, async () => {
+    const bin = join(dir, 'slow-python-bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'python3'), '#!/bin/sh\n/bin/sleep 8\necho 3.12.9\n');
+    await chmod(join(bin, 'python3'), 0o755);
+    const started = performance.now();
+    const result = await runCli(['lock', 'missing.in', '-i', server.url, '--python-platform', PLATFORM], { cwd: dir, env: { PATH: `${bin}:${dirname(process.execPath)}` } });
+    const tookMs = performance.now() - started;
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /missing\.in/);
+    assert.ok(tookMs < 6000, `exited after ${Math.round(tookMs)} ms: it waited for python3 (8 s)`);
+    // A run that needs the answer waits for it (the probe holds the process again).
+    await writeFile(join(bin, 'python3'), '#!/bin/sh\n/bin/sleep 1\necho 3.12.9\n');
+    const waited = await runCli(['lock', 'requirements.in', '-i', server.url, '--python-platform', PLATFORM, '-o', '-', '-q'], { cwd: dir, env: { PATH: `${bin}:${dirname(process.execPath)}` } });
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.match(waited.stdout, /for CPython 3\.12\.9 on x86_64-manylinux_2_36\n/);
+  });
+
   test('pip installs the lock in hash-checking mode without --no-deps', { skip: !pipAvailable() && 'python3 -m pip is not available' }, async () => {
     const target = join(dir, 'site');
     const out = join(dir, 'host.txt');

@@ -93,6 +93,15 @@ describe('pip-compile flags', () => {
     });
   }
 
+  test('a refused flag after a global option (-q lock ... --trusted-host): still refused', async () => {
+    for (const args of [['-q', 'lock', '--trusted-host', 'h'], ['-v', '-q', 'lock', '--config=x.toml'], ['--quiet', 'lock', '--no-allow-unsafe']]) {
+      const result = await runCli([...args, 'pyproject.toml', '-o', 'q.txt', '-i', server.url, '--python-version', '3.12', ...PLATFORM], { cwd: dir });
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /^error: --[a-z-]+ is not supported: /m);
+    }
+    await assert.rejects(readFile(join(dir, 'q.txt')), 'no lock written');
+  });
+
   test("-n (pip-compile's --dry-run): everything but the writing", async () => {
     const result = await runCli(['lock', 'pyproject.toml', '-n', '-o', 'dry.txt', '-i', server.url, '--python-version', '3.12', ...PLATFORM], { cwd: dir });
     assert.equal(result.code, 0, result.stderr);
