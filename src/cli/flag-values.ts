@@ -60,6 +60,32 @@ export function booleanValueProblems(flags: readonly FlagShape[], argv: readonly
   return problems;
 }
 
+/**
+ * A flag that takes a value, written last or right before another option (`lock --targets`,
+ * `--concurrency --refresh`): yargs then gives it its default or nothing, and the run would go on
+ * without what was asked for (one target instead of several). Found in raw argv, as yargs reads
+ * it: a word starting with `-` (but `-` alone, stdout) is an option, never a value.
+ */
+export function missingValueProblems(flags: readonly (FlagShape & { readonly alias?: string })[], argv: readonly string[]): string[] {
+  const byForm = new Map<string, string>();
+  for (const flag of flags) {
+    if (flag.kind === 'boolean') continue;
+    byForm.set(`--${flag.name}`, flag.name);
+    if (flag.alias) byForm.set(`-${flag.alias}`, flag.name);
+  }
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') break;
+    const name = byForm.get(arg);
+    if (name === undefined) continue;
+    const next = argv[i + 1];
+    if (next === undefined || next === '--' || (next.startsWith('-') && next !== '-')) problems.push(`--${name} needs a value`);
+    else i++;
+  }
+  return problems;
+}
+
 /** Every problem of these flags in parsed argv, in table order. */
 export function flagProblems(flags: readonly FlagShape[], argv: Record<string, unknown>): string[] {
   return flags.map((flag) => flagValueProblem(flag, argv[flag.name])).filter((p): p is string => p !== undefined);

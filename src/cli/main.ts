@@ -16,7 +16,7 @@ import { fastParse } from './fast-argv.js';
 import { visibleControls } from './visible-text.js';
 import { assertNoRefusedFlag } from './pip-compile-flags.js';
 import { UsageError, assertNoProblems } from './usage-error.js';
-import { booleanValueProblems } from './flag-values.js';
+import { booleanValueProblems, missingValueProblems } from './flag-values.js';
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('-v') || argv.includes('--verbose');
@@ -33,8 +33,10 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     assertNoRefusedFlag(argv);
-    const command = [LOCK_COMMAND, CHECK_COMMAND].find((c) => c.name === argv[0]);
-    if (command) assertNoProblems(booleanValueProblems(command.flags, argv));
+    // The command is the first word: the options before it (-q, -v) take no value.
+    const word = argv.find((arg) => !arg.startsWith('-'));
+    const command = [LOCK_COMMAND, CHECK_COMMAND].find((c) => c.name === word);
+    if (command) assertNoProblems([...booleanValueProblems(command.flags, argv), ...missingValueProblems(command.flags, argv)]);
     // The everyday command lines skip yargs (cli/fast-argv.ts); everything else, help and
     // every usage error included, is yargs'.
     const fast = fastParse(argv, [LOCK_COMMAND, CHECK_COMMAND]);

@@ -102,6 +102,15 @@ describe('pip-compile flags', () => {
     await assert.rejects(readFile(join(dir, 'q.txt')), 'no lock written');
   });
 
+  test('a flag that takes a value, given none (--targets last, -q lock --concurrency --refresh): a usage error, nothing locked', async () => {
+    for (const args of [['lock', '--targets'], ['-q', 'lock', '--concurrency', '--refresh']]) {
+      const result = await runCli([...args, '-o', 'q.txt', '-i', server.url, '--python-version', '3.12', ...PLATFORM, 'pyproject.toml'], { cwd: dir });
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /^error: --(targets|concurrency) needs a value$/m);
+    }
+    await assert.rejects(readFile(join(dir, 'q.txt')), 'no lock written');
+  });
+
   test("-n (pip-compile's --dry-run): everything but the writing", async () => {
     const result = await runCli(['lock', 'pyproject.toml', '-n', '-o', 'dry.txt', '-i', server.url, '--python-version', '3.12', ...PLATFORM], { cwd: dir });
     assert.equal(result.code, 0, result.stderr);

@@ -2,7 +2,7 @@
 // values as yargs hands them over, and the message that names the flag.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flagProblems, flagValueProblem, type FlagShape } from '../../../src/cli/flag-values.js';
+import { flagProblems, flagValueProblem, missingValueProblems, type FlagShape } from '../../../src/cli/flag-values.js';
 import { LOCK_FLAGS } from '../../../src/api/lock-flags.js';
 
 const count: FlagShape = { name: 'concurrency', kind: 'number', range: [1, 64] };
@@ -59,3 +59,23 @@ test('every problem is reported, in table order', () => {
     ['--python-version', '--concurrency'],
   );
 });
+
+// A flag that takes a value with none after it: the run would otherwise go on with the default
+// (`lock --targets` locking for the host alone).
+const missing: [string[], string[]][] = [
+  [['lock', '--targets'], ['--targets needs a value']],
+  [['lock', '--concurrency', '--refresh'], ['--concurrency needs a value']],
+  [['lock', 'req.in', '--format'], ['--format needs a value']],
+  [['lock', '-o'], ['--output-file needs a value']],
+  [['lock', '-P', '--', 'x'], ['--upgrade-package needs a value']],
+  [['lock', '-o', '-', '--python-version', '3.12'], []],
+  [['lock', '--targets', 'common', '--concurrency', '4', 'req.in'], []],
+  [['lock', '--concurrency=4', '--format=pylock'], []],
+  [['lock', '--dry-run', '--refresh'], []],
+  [['lock', '--', '--targets'], []],
+];
+for (const [argv, problems] of missing) {
+  test(`missing values: ${argv.join(' ')} -> ${problems.length === 0 ? 'none' : problems.join('; ')}`, () => {
+    assert.deepEqual(missingValueProblems(LOCK_FLAGS, argv), problems);
+  });
+}
