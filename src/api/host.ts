@@ -16,16 +16,9 @@ let pythonProbe: Promise<string | undefined> | undefined;
  * loads a run's code, which then loads while Python starts on another core.
  */
 export function startHostPythonProbe(): Promise<string | undefined> {
-  if (pythonProbe === undefined) {
-    probeRunning = true;
-    pythonProbe = firstAnswer(platform === 'win32' ? ['py', 'python'] : ['python3', 'python']).finally(() => {
-      probeRunning = false;
-    });
-  }
+  pythonProbe ??= firstAnswer(platform === 'win32' ? ['py', 'python'] : ['python3', 'python']);
   return pythonProbe;
 }
-
-let probeRunning = false;
 
 /**
  * Until a run waits for the answer, the probe does not keep the process alive: a run that fails
@@ -33,6 +26,7 @@ let probeRunning = false;
  * holds it again (an unheld child alone would let the process exit mid-await).
  */
 let held = false;
+/** The Python asked now (spawned as the probe starts), until it answers. */
 let running: ChildProcess | undefined;
 
 /** A child's pipes are sockets (ref/unref), though typed as plain streams. */
@@ -51,7 +45,7 @@ function hold(child: ChildProcess, keep: boolean): void {
 
 /** True while the probe has not answered: time a run waits anyway, to load code in. */
 export function hostPythonProbeRunning(): boolean {
-  return probeRunning;
+  return running !== undefined;
 }
 
 /** The probe, started only when these options name no Python version where a target needs one. */

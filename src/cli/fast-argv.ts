@@ -27,6 +27,11 @@ export interface FastParse {
   values: Record<string, unknown>;
 }
 
+/** The command word: the first that is not an option (the options before it, -q and -v, take no value). */
+export function commandWord(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith('-'));
+}
+
 export function fastParse(argv: readonly string[], commands: readonly FastCommand[]): FastParse | undefined {
   const command = commands.find((c) => c.name === argv[0]);
   if (!command) return undefined;

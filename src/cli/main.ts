@@ -12,7 +12,7 @@ import { removeAllTemps } from '../cleanup.js';
 import { redactSecrets } from '../http/redact.js';
 import { CHECK_COMMAND, checkCommand, runCheckCommand } from './commands/check.js';
 import { LOCK_COMMAND, lockCommand, runLockCommand } from './commands/lock.js';
-import { fastParse } from './fast-argv.js';
+import { commandWord, fastParse } from './fast-argv.js';
 import { visibleControls } from './visible-text.js';
 import { assertNoRefusedFlag } from './pip-compile-flags.js';
 import { UsageError, assertNoProblems } from './usage-error.js';
@@ -33,8 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     assertNoRefusedFlag(argv);
-    // The command is the first word: the options before it (-q, -v) take no value.
-    const word = argv.find((arg) => !arg.startsWith('-'));
+    const word = commandWord(argv);
     const command = [LOCK_COMMAND, CHECK_COMMAND].find((c) => c.name === word);
     if (command) assertNoProblems([...booleanValueProblems(command.flags, argv), ...missingValueProblems(command.flags, argv)]);
     // The everyday command lines skip yargs (cli/fast-argv.ts); everything else, help and

@@ -3,7 +3,7 @@
  * the command's name: the ones pin-hashes always honours are accepted with a one-line note, the
  * ones it cannot honour are refused with the reason, never silently ignored.
  */
-import type { FastFlag } from './fast-argv.js';
+import { commandWord, type FastFlag } from './fast-argv.js';
 import { UsageError } from './usage-error.js';
 
 export interface PipCompileFlag extends FastFlag {
@@ -158,8 +158,7 @@ export const PIP_COMPILE_FLAGS: readonly PipCompileFlag[] = [
  * may look like a flag (`--pip-args --no-deps`), which would otherwise be reported as unknown.
  */
 export function assertNoRefusedFlag(argv: readonly string[]): void {
-  // The command is the first word: the options before it (-q, -v) take no value.
-  if (argv.find((arg) => !arg.startsWith('-')) !== 'lock') return;
+  if (commandWord(argv) !== 'lock') return;
   for (const flag of PIP_COMPILE_FLAGS) {
     if (flag.refused && argv.some((arg) => arg === `--${flag.name}` || arg.startsWith(`--${flag.name}=`))) {
       throw refusal(flag);
