@@ -382,6 +382,15 @@ export class HttpClient {
     // A request the end of the run broke ("socket hang up"): not a reason to ask again.
     if (this.#closed) return closedError(url);
     const shown = redactUrl(url);
+    if (speaksNoTls(error)) {
+      // Plain HTTP (or something else) on the port of an https:// URL: it says the same again.
+      return new HttpError(url, `${shown}: the server does not speak TLS on that port (is the index an http:// URL?)`, {
+        retryable: false,
+        code: 'TLS_HANDSHAKE',
+        hint: "Check the index URL's scheme and port.",
+        cause: this.#safeCause(error),
+      });
+    }
     if (this.#requestError && error instanceof this.#requestError) {
       const code = error.code;
       if (code === 'ERR_TOO_MANY_REDIRECTS') {
@@ -393,7 +402,7 @@ export class HttpClient {
       }
       if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
         // Not a passing fault: asking again gets the same certificate.
-        return new HttpError(url, `${shown}: the server's TLS certificate was refused: ${this.redact(error.message)}`, {
+        return new HttpError(url, `${shown}: the server's TLS certificate was refused: ${this.#said(error)}`, {
           retryable: false,
           code: 'TLS_CERTIFICATE',
           hint: this.#caBundle === undefined ? TLS_HINT : bundleHint(this.#caBundle),
@@ -415,7 +424,7 @@ export class HttpClient {
           cause: this.#safeCause(error),
         });
       }
-      return new HttpError(url, `${shown}: ${this.redact(error.message)}`, {
+      return new HttpError(url, `${shown}: ${this.#said(error)}`, {
         retryable: true,
         code: 'NETWORK_ERROR',
         hint: NETWORK_HINT,
@@ -427,7 +436,12 @@ export class HttpClient {
     // later version): converted here, so no library error object, which may hold the request's
     // Authorization header, ever travels further.
     const message = error instanceof Error ? error.message : String(error);
-    return new HttpError(url, `${shown}: ${this.redact(message)}`, { retryable: true, hint: NETWORK_HINT, cause: this.#safeCause(error) });
+    return new HttpError(url, `${shown}: ${oneLine(this.redact(message))}`, { retryable: true, hint: NETWORK_HINT, cause: this.#safeCause(error) });
+  }
+
+  /** A library's message as one line of ours: secrets masked; OpenSSL's and Node's may hold line breaks or end in ': '. */
+  #said(error: Error): string {
+    return oneLine(this.redact(error.message));
   }
 
   /**
@@ -467,6 +481,17 @@ export const DOWNLOAD_TIMEOUT_VAR = 'PIN_HASHES_DOWNLOAD_TIMEOUT';
 
 const STALL_HINT = 'The server stalled; try again later, or allow more time with PIN_HASHES_TIMEOUT=<seconds>.';
 const NETWORK_HINT = 'Check the index URL and the network; pin-hashes retried what could be retried.';
+
+/** OpenSSL's answer to a first record that is not TLS (Node 24 gives it a code of its own, Node 22 EPROTO). */
+function speaksNoTls(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === 'ERR_SSL_WRONG_VERSION_NUMBER' || ((code === 'EPROTO' || code === undefined) && /wrong version number/i.test(error.message));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/[\s:]+$/, '');
+}
 
 /** OpenSSL's and Node's codes for a certificate that does not verify (not for a broken connection). */
 const CERTIFICATE_ERRORS = new Set([

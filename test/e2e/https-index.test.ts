@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildUniverse, startIndexServer, type IndexServer } from '../helpers/index-server.js';
@@ -157,5 +157,92 @@ describe('an https:// index', { skip: certificate === undefined && 'openssl is n
     const recalled = await runCli(['lock', '-i', server.url, ...TARGET, '-o', 'offline.txt'], { cwd: dir, env: { ...env, PIN_HASHES_CACHE_DIR: cacheDir } });
     assert.equal(recalled.code, 0, recalled.stderr);
     assert.equal(server.requests.length, 0, 'recalled: no request, so no bundle read');
+  });
+});
+
+// The TLS path as an attacker would use it: a certificate for another host, a handshake that
+// never ends, plain HTTP on the https port, a token in the URL while all that happens, and CA
+// bundles that are huge, truncated or not files.
+describe('an https:// index that lies or stalls', { skip: certificate === undefined && 'openssl is not available to make a test certificate' }, () => {
+  const TOKEN = 'tls-secret-token-6f2a';
+  let dir: string;
+  const quick = { PIN_HASHES_RETRIES: '1', PIN_HASHES_RETRY_BASE_MS: '5', PIN_HASHES_TIMEOUT: '1' };
+  const sockets = new Set<Socket>();
+  const servers: { close(): unknown }[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pin-hashes-https-hostile-'));
+    await writeFile(join(dir, 'requirements.in'), 'app\n');
+  });
+  after(async () => {
+    for (const socket of sockets) socket.destroy();
+    for (const server of servers) server.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A TCP listener on loopback that does `onSocket` with each connection. */
+  async function listen(onSocket: (socket: Socket) => void): Promise<number> {
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      onSocket(socket);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  }
+
+  function assertNoToken(result: { stdout: string; stderr: string }): void {
+    assert.ok(!result.stdout.includes(TOKEN) && !result.stderr.includes(TOKEN), 'the token in the index URL is never printed');
+  }
+
+  test('a certificate for another host name (trusted CA, wrong name): refused at once, the token never shown', async () => {
+    const other = testCertificate('wrong-host', 'DNS:index.example');
+    assert.ok(other);
+    const server = await startIndexServer({ projects: files, tls: { key: other.key, cert: other.cert } });
+    servers.push(server);
+    const url = server.url.replace('https://', `https://ci:${TOKEN}@`);
+    const result = await runCli(['lock', '-i', url, ...TARGET, '-o', '-', '-v'], { cwd: dir, env: { ...quick, NODE_EXTRA_CA_CERTS: other.caFile } });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: https:\/\/127\.0\.0\.1:\d+\/simple\/app\/: the server's TLS certificate was refused: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1 is not in the cert's list\n/m);
+    assert.doesNotMatch(result.stderr, /retrying/, 'not asked again');
+    assertNoToken(result);
+  });
+
+  test('a server that accepts the connection and never answers the TLS handshake: timed out, exit 2, the token never shown', async () => {
+    const port = await listen(() => undefined);
+    const result = await runCli(['lock', '-i', `https://ci:${TOKEN}@127.0.0.1:${port}/simple/`, ...TARGET, '-o', '-'], { cwd: dir, env: quick, timeoutMs: 30_000 });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: https:\/\/127\.0\.0\.1:\d+\/simple\/app\/: timed out: the server went silent for 1 s \(gave up after 2 attempts/m);
+    assertNoToken(result);
+  });
+
+  test('plain HTTP on the https port: exit 2 at once, saying the server does not speak TLS there, in one line, the token never shown', async () => {
+    const port = await listen((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi'));
+    const result = await runCli(['lock', '-i', `https://ci:${TOKEN}@127.0.0.1:${port}/simple/`, ...TARGET, '-o', '-'], { cwd: dir, env: quick });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^error: https:\/\/127\.0\.0\.1:\d+\/simple\/app\/: the server does not speak TLS on that port \(is the index an http:\/\/ URL\?\)\nhint: Check the index URL's scheme and port\.\n$/);
+    assert.doesNotMatch(result.stderr, /retrying/, 'not asked again');
+    assertNoToken(result);
+  });
+
+  test('CA bundles that are huge, truncated or not a file: refused, each saying why, before any request', async () => {
+    const pem = certificate?.cert ?? '';
+    await writeFile(join(dir, 'huge.pem'), pem + 'x'.repeat(5 * 1024 * 1024));
+    await writeFile(join(dir, 'truncated.pem'), pem.slice(0, pem.indexOf('-----END')));
+    const server = await startIndexServer({ projects: files, tls: { key: certificate?.key ?? '', cert: pem } });
+    servers.push(server);
+    const cases: [string, RegExp][] = [
+      ['huge.pem', /^error: The CA bundle --cert huge\.pem is larger than 4 MiB, more than any CA bundle$/m],
+      ['truncated.pem', /^error: The CA bundle --cert truncated\.pem holds no PEM certificate/m],
+      [dir, /^error: The CA bundle --cert .* cannot be read: /m],
+      ...(process.platform === 'linux' ? ([['/dev/zero', /^error: The CA bundle --cert \/dev\/zero cannot be read: /m]] as [string, RegExp][]) : []),
+    ];
+    for (const [bundle, said] of cases) {
+      const result = await runCli(['lock', '-i', server.url, ...TARGET, '--cert', bundle, '-o', '-'], { cwd: dir, env: quick });
+      assert.equal(result.code, 2, `${bundle}: ${result.stderr}`);
+      assert.match(result.stderr, said);
+    }
+    assert.equal(server.requests.length, 0, 'no request reached the index');
   });
 });

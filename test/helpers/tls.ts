@@ -16,10 +16,10 @@ export interface TestCertificate {
 const made = new Map<string, TestCertificate | null>();
 
 /**
- * The certificate named `name` (each name its own key pair), or undefined when openssl is
- * missing (the caller skips, saying so).
+ * The certificate named `name` (each name its own key pair) for `subjectAltName` (the host it
+ * is valid for), or undefined when openssl is missing (the caller skips, saying so).
  */
-export function testCertificate(name = 'index'): TestCertificate | undefined {
+export function testCertificate(name = 'index', subjectAltName = 'IP:127.0.0.1'): TestCertificate | undefined {
   const known = made.get(name);
   if (known !== undefined) return known ?? undefined;
   const dir = mkdtempSync(join(tmpdir(), 'pin-hashes-tls-'));
@@ -27,7 +27,7 @@ export function testCertificate(name = 'index'): TestCertificate | undefined {
   const cert = join(dir, 'cert.pem');
   const result = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=pin-hashes test', '-addext', `subjectAltName=${subjectAltName}`],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) {
