@@ -123,6 +123,7 @@ export class HttpClient {
   readonly #secrets = new Set<string>();
   readonly #timeouts: TimeoutSettings;
   readonly #caBundle: CaBundleSource | undefined;
+  #caPem: Promise<string> | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
@@ -142,15 +143,24 @@ export class HttpClient {
   }
 
   #client(): Promise<Got> {
-    const bundle = this.#caBundle;
-    this.#got ??= Promise.all([loadGot(), bundle === undefined ? undefined : readCaBundle(bundle)]).then(([{ default: got, RequestError }, pem]) => {
+    this.#got ??= loadGot().then(({ default: got, RequestError }) => {
       this.#requestError = RequestError;
-      return this.#configure(got, pem);
+      return this.#configure(got);
     });
     return this.#got;
   }
 
-  #configure(got: Got, caBundle: string | undefined): Got {
+  /**
+   * got's TLS options for a request to `url`: the CA bundle, read on the first https request (an
+   * http:// index, a local mirror, never pays for reading and checking it).
+   */
+  async #tlsFor(url: URL): Promise<{ https?: { certificateAuthority: string } }> {
+    if (this.#caBundle === undefined || url.protocol !== 'https:') return {};
+    this.#caPem ??= readCaBundle(this.#caBundle);
+    return { https: { certificateAuthority: await this.#caPem } };
+  }
+
+  #configure(got: Got): Got {
     const timeouts = this.#timeouts;
     return got.extend({
       agent: this.#agents.files,
@@ -160,12 +170,14 @@ export class HttpClient {
       maxRedirects: 10,
       timeout: { connect: timeouts.connectMs, response: timeouts.responseMs, socket: timeouts.idleMs },
       headers: { 'user-agent': this.#userAgent },
-      ...(caBundle === undefined ? {} : { https: { certificateAuthority: caBundle } }),
       hooks: {
         beforeRedirect: [
-          (updated) => {
+          async (updated) => {
             // Credentials belong to an origin; a redirect elsewhere must not carry them.
             const target = updated.url instanceof URL ? updated.url : new URL(String(updated.url));
+            // An http:// URL redirected to https:// is verified with the bundle too.
+            const tls = await this.#tlsFor(target);
+            if (tls.https) updated.https = { ...updated.https, ...tls.https };
             // got would otherwise send userinfo found in a Location header.
             updated.username = '';
             updated.password = '';
@@ -266,9 +278,9 @@ export class HttpClient {
     }
     const creds = this.#credentialsFor(target);
     if (creds) headers.authorization = basicAuth(creds);
-    const client = await this.#client();
+    const [client, tls] = await Promise.all([this.#client(), this.#tlsFor(target)]);
     if (this.#closed) throw closedError(url);
-    const request = client.stream(url, { headers, decompress: options.decompress ?? false, agent: this.#agents[options.lane ?? 'files'] });
+    const request = client.stream(url, { headers, decompress: options.decompress ?? false, agent: this.#agents[options.lane ?? 'files'], ...tls });
     // The error listener is installed once, before anything can fail, and never removed: got may
     // emit an error right after 'response' (bytes after the body on a kept-alive socket arrive in
     // the same packet), in a tick before the code awaiting the response has attached anything

@@ -139,6 +139,11 @@ describe('an https:// index', { skip: certificate === undefined && 'openssl is n
     const direct = await readFile(join(dir, 'requirements.txt'), 'utf8');
     const pinsOf = (text: string): string[] => text.split('\n').filter((line) => /^[a-z]|^ {4}--hash/.test(line));
     assert.deepEqual(pinsOf(result.stdout), pinsOf(direct));
+    // With --cert instead of NODE_EXTRA_CA_CERTS: the bundle verifies the https side of the redirect.
+    await copyFile(certificate?.caFile ?? '', join(dir, 'redirect-ca.pem'));
+    const viaCert = await runCli(['lock', '-i', redirectUrl, ...TARGET, '--cert', 'redirect-ca.pem', '-o', '-', '-q'], { cwd: dir });
+    assert.equal(viaCert.code, 0, viaCert.stderr);
+    assert.deepEqual(pinsOf(viaCert.stdout), pinsOf(direct));
   });
   test('the bundle is read only by a run that makes a request: check --offline and a recalled lock pass with a PIP_CERT that does not exist', async () => {
     await copyFile(certificate?.caFile ?? '', join(dir, 'ca.pem'));
@@ -157,6 +162,14 @@ describe('an https:// index', { skip: certificate === undefined && 'openssl is n
     const recalled = await runCli(['lock', '-i', server.url, ...TARGET, '-o', 'offline.txt'], { cwd: dir, env: { ...env, PIN_HASHES_CACHE_DIR: cacheDir } });
     assert.equal(recalled.code, 0, recalled.stderr);
     assert.equal(server.requests.length, 0, 'recalled: no request, so no bundle read');
+    // An http:// index needs no bundle either: only an https request reads it.
+    const plain = await startIndexServer({ projects: files });
+    try {
+      const overHttp = await runCli(['lock', '-i', plain.url, ...TARGET, '-o', '-', '-q'], { cwd: dir, env });
+      assert.equal(overHttp.code, 0, overHttp.stderr);
+    } finally {
+      await plain.close();
+    }
   });
 });
 
